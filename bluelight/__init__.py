@@ -1,0 +1,1 @@
+"""Blue Light Collaboration Observatory."""

@@ -1,0 +1,129 @@
+"""The one access policy: may this user do this to this object? Views, admin, API and commands ask here.
+
+Rules in words:
+- the public (anyone) sees published collaborations, the register, the taxonomy and evidence,
+  never contact details;
+- an organisation editor also sees, and edits, the records their organisations are partners in
+  (published or not), with their contacts, and may create records that include one of them;
+- an analyst sees and edits everything, manages the register and the taxonomy, publishes, and
+  reads change history;
+- an administrator may do all that and manage users.
+"""
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    VIEW_CONTACTS = "view_contacts"
+    VIEW_HISTORY = "view_history"
+    CREATE = "create"
+    EDIT = "edit"
+    DELETE = "delete"
+    PUBLISH = "publish"
+    MANAGE_REGISTER = "manage_register"
+    MANAGE_TAXONOMY = "manage_taxonomy"
+    MANAGE_EVIDENCE = "manage_evidence"
+    MANAGE_USERS = "manage_users"
+    USE_ADMIN = "use_admin"
+
+
+def _is_staff_role(user) -> bool:
+    return bool(user and user.is_authenticated and (user.is_admin or user.is_analyst))
+
+
+def _is_editor(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_editor)
+
+
+def editor_organisation_ids(user) -> set[int]:
+    if not _is_editor(user):
+        return set()
+    cached = getattr(user, "_policy_org_ids", None)
+    if cached is None:
+        cached = set(user.organisations.values_list("pk", flat=True))
+        user._policy_org_ids = cached
+    return cached
+
+
+def _collaboration_org_ids(collaboration) -> set[int]:
+    return {p.organisation_id for p in collaboration.partners.all()}
+
+
+def can(user, action: str, obj=None) -> bool:
+    """True if `user` may do `action` to `obj` (a collaboration, an organisation, or None for the kind)."""
+    action = Action(action)
+    if user is not None and user.is_authenticated and user.is_admin:
+        return True
+    staff = _is_staff_role(user)
+    if action == Action.MANAGE_USERS:
+        return False
+    if action in (Action.MANAGE_REGISTER, Action.MANAGE_TAXONOMY, Action.MANAGE_EVIDENCE, Action.PUBLISH):
+        return staff
+    if action == Action.VIEW_HISTORY:
+        return staff
+    if action == Action.USE_ADMIN:
+        return staff or _is_editor(user)
+    if staff:
+        return True
+
+    from bluelight.collaborations.models import Collaboration
+    from bluelight.organisations.models import Organisation
+
+    own = editor_organisation_ids(user)
+    if isinstance(obj, Organisation):
+        if action == Action.VIEW:
+            return True
+        return False
+    if isinstance(obj, Collaboration):
+        involved = bool(own & _collaboration_org_ids(obj)) if own else False
+        if action == Action.VIEW:
+            return obj.is_published or involved
+        if action in (Action.VIEW_CONTACTS, Action.EDIT, Action.DELETE):
+            return involved and (action != Action.DELETE or not obj.is_published)
+        return False
+    if obj is None:
+        if action == Action.VIEW:
+            return True
+        if action == Action.CREATE:
+            return bool(own)
+        if action in (Action.EDIT, Action.VIEW_CONTACTS):
+            # "may edit some collaborations": editors with organisations
+            return bool(own)
+    return False
+
+
+def visible_collaborations(user, queryset=None):
+    """The collaborations `user` may see: a queryset filter, so lists never leak what detail pages refuse."""
+    from bluelight.collaborations.models import Collaboration
+
+    queryset = queryset if queryset is not None else Collaboration.objects.all()
+    if _is_staff_role(user) or (user is not None and user.is_authenticated and user.is_admin):
+        return queryset
+    own = editor_organisation_ids(user)
+    published = queryset.published()
+    if not own:
+        return published
+    return (published | queryset.filter(partners__organisation__in=own)).distinct()
+
+
+def editable_collaborations(user, queryset=None):
+    from bluelight.collaborations.models import Collaboration
+
+    queryset = queryset if queryset is not None else Collaboration.objects.all()
+    if _is_staff_role(user) or (user is not None and user.is_authenticated and user.is_admin):
+        return queryset
+    own = editor_organisation_ids(user)
+    if not own:
+        return queryset.none()
+    return queryset.filter(partners__organisation__in=own).distinct()
+
+
+def require(user, action: str, obj=None, *, hide: bool = False) -> None:
+    """Raise 403 (or 404 when `hide`, so the object's existence is not revealed) unless allowed."""
+    if not can(user, action, obj):
+        if hide:
+            raise Http404
+        raise PermissionDenied

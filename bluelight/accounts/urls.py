@@ -1,0 +1,15 @@
+"""Sign in and out."""
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from bluelight.accounts.forms import SignInForm
+
+app_name = "accounts"
+urlpatterns = [
+    path(
+        "login/",
+        auth_views.LoginView.as_view(template_name="accounts/login.html", authentication_form=SignInForm),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+]

@@ -1,0 +1,13 @@
+"""Public explorer URLs."""
+from django.urls import path
+
+from bluelight.explorer import views
+
+app_name = "explorer"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("collaborations/", views.collaboration_list, name="collaboration_list"),
+    path("collaborations/<int:pk>/", views.collaboration_detail, name="collaboration_detail"),
+    path("organisations/", views.organisation_list, name="organisation_list"),
+    path("organisations/<slug:slug>/", views.organisation_detail, name="organisation_detail"),
+]

@@ -1,0 +1,12 @@
+"""Top-level URLs: public explorer at /, admin at /admin/, health at /healthz."""
+from django.contrib import admin
+from django.urls import include, path
+
+from bluelight.core import views
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("bluelight.accounts.urls")),
+    path("", include("bluelight.explorer.urls")),
+]
