@@ -12,14 +12,32 @@ def _fast_and_quiet(settings):
     }
 
 
-@pytest.fixture
-def register(db):
-    """The reference register and the default taxonomy, as `make run` loads them."""
+def _load_reference_data() -> None:
+    from bluelight.collaborations.models import Theme
     from bluelight.collaborations.services import taxonomy_load
+    from bluelight.organisations.models import Organisation
     from bluelight.organisations.services import register_load
 
-    register_load()
-    taxonomy_load()
+    if not Organisation.objects.filter(in_register=True).exists():
+        register_load()
+    if not Theme.objects.exists():
+        taxonomy_load()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the register and taxonomy once into the test database; each test rolls back to it."""
+    with django_db_blocker.unblock():
+        _load_reference_data()
+
+
+@pytest.fixture
+def register(db):
+    """The reference register and the default taxonomy, as `make run` loads them.
+
+    Already there from the session set-up, unless a transactional test (live server) flushed it.
+    """
+    _load_reference_data()
 
 
 @pytest.fixture

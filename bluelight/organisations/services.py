@@ -145,7 +145,8 @@ def organisation_add(
         org.full_clean()
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
-            errors.setdefault(field, []).extend(messages)
+            if field not in errors:  # the resolver's message already says why a duplicate name is refused
+                errors[field] = messages
     if errors:
         raise ValidationError(errors)
     org.save()

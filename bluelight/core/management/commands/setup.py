@@ -1,0 +1,17 @@
+"""`bluelight setup`: everything `make run` needs before serving, safe to run again."""
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Migrate the database, load the register and taxonomy, and load the demo data (once)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-demo", action="store_true", help="Do not load demo data and demo users.")
+
+    def handle(self, *args, **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        self.stdout.write("Database migrated.")
+        call_command("reference", stdout=self.stdout)
+        if not options["no_demo"]:
+            call_command("demo", stdout=self.stdout)
