@@ -1,4 +1,5 @@
 """Test set-up shared by every app: a fast hasher, the register, and a small named cast."""
+
 import pytest
 
 
@@ -69,8 +70,12 @@ def cast(register, django_user_model):
     analyst = django_user_model.objects.create_user(
         "analyst", "analyst@example.org", "pw", role=Role.ANALYST, is_staff=True
     )
-    editor_a = django_user_model.objects.create_user("editor_a", "a@example.org", "pw", role=Role.EDITOR, is_staff=True)
+    editor_a = django_user_model.objects.create_user(
+        "editor_a", "a@example.org", "pw", role=Role.EDITOR, is_staff=True
+    )
     editor_a.organisations.add(Organisation.objects.get(slug="surrey_police"))
-    editor_b = django_user_model.objects.create_user("editor_b", "b@example.org", "pw", role=Role.EDITOR, is_staff=True)
+    editor_b = django_user_model.objects.create_user(
+        "editor_b", "b@example.org", "pw", role=Role.EDITOR, is_staff=True
+    )
     editor_b.organisations.add(Organisation.objects.get(slug="kent_frs"))
     return SimpleNamespace(admin=admin, analyst=analyst, editor_a=editor_a, editor_b=editor_b)

@@ -1,4 +1,5 @@
 """The `bluelight` command: Django's manage command for this project."""
+
 import os
 import sys
 

@@ -1,4 +1,5 @@
 """Settings, read from the environment; every variable is listed in README.md's settings table."""
+
 from pathlib import Path
 
 import dj_database_url
@@ -41,7 +42,7 @@ def env_list(name: str, default: str) -> list[str]:
 
 DEBUG = env_bool("DEBUG", True)
 VAR_DIR = Path(env_str("BLUELIGHT_VAR_DIR", str(PROJECT_DIR / "var")))
-_DEV_SECRET_KEY = "insecure-local-development-key-set-SECRET_KEY-in-production"
+_DEV_SECRET_KEY = "insecure-local-development-key-set-SECRET_KEY-in-production"  # noqa: S105
 SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET_KEY)
 if not DEBUG and SECRET_KEY == _DEV_SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is false (see README, Deployment)")

@@ -1,4 +1,5 @@
 """Top-level URLs: public explorer at /, admin at /admin/, health at /healthz."""
+
 from django.contrib import admin
 from django.urls import include, path
 

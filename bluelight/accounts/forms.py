@@ -1,4 +1,5 @@
 """Sign-in form with messages that say what to do."""
+
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 

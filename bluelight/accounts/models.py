@@ -1,4 +1,5 @@
 """Users and their role; what a role may do is decided in policy.py, nowhere else."""
+
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models

@@ -9,6 +9,7 @@ Rules in words:
   reads change history;
 - an administrator may do all that and manage users.
 """
+
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
@@ -70,13 +71,11 @@ def can(user, action: str, obj=None) -> bool:
         return True
 
     from bluelight.collaborations.models import Collaboration
-    from bluelight.organisations.models import Organisation
 
     own = editor_organisation_ids(user)
-    if isinstance(obj, Organisation):
-        if action == Action.VIEW:
-            return True
-        return False
+    if obj is not None and not isinstance(obj, Collaboration):
+        # The register, the taxonomy and evidence are public; changing them is for analysts.
+        return action == Action.VIEW
     if isinstance(obj, Collaboration):
         involved = bool(own & _collaboration_org_ids(obj)) if own else False
         if action == Action.VIEW:

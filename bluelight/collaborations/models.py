@@ -1,4 +1,5 @@
 """Collaboration records and what hangs off them (partners, benefits, outcomes, evidence, provenance)."""
+
 import uuid
 
 from django.core.exceptions import ValidationError
@@ -135,7 +136,9 @@ class Collaboration(models.Model):
         verbose_name = _("collaboration")
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=F("start_date")),
                 name="collaboration_end_not_before_start",
                 violation_error_message=_("The end must not be before the start."),
             ),
@@ -262,11 +265,11 @@ class Benefit(models.Model):
             models.CheckConstraint(
                 condition=Q(amount_gbp__gte=0),
                 name="benefit_amount_not_negative",
-                violation_error_message=_("Amounts must not be negative: record a cost as an investment cost."),
+                violation_error_message=_(
+                    "Amounts must not be negative: record a cost as an investment cost."
+                ),
             ),
-            models.CheckConstraint(
-                condition=Q(kind__in=BenefitKind.values), name="benefit_kind_known"
-            ),
+            models.CheckConstraint(condition=Q(kind__in=BenefitKind.values), name="benefit_kind_known"),
             models.CheckConstraint(condition=Q(basis__in=Basis.values), name="benefit_basis_known"),
         ]
 
@@ -326,7 +329,9 @@ class EvidenceItem(models.Model):
     """An evaluation, audit or research output, rated on the Maryland Scientific Methods Scale."""
 
     title = models.CharField(_("title"), max_length=300)
-    kind = models.CharField(_("kind"), max_length=20, choices=EvidenceKind.choices, default=EvidenceKind.EVALUATION)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=EvidenceKind.choices, default=EvidenceKind.EVALUATION
+    )
     url = models.URLField(_("link"), max_length=500, blank=True)
     author = models.CharField(_("author or publisher"), max_length=200, blank=True)
     year = models.PositiveSmallIntegerField(

@@ -3,6 +3,7 @@
 A start is stored as the first day of its period and an end as the last day, so that
 "started 2016-05, ended 2016" compares correctly with a plain date constraint.
 """
+
 import calendar
 import datetime
 import re
@@ -31,12 +32,12 @@ def parse_partial_date(text: str, *, end: bool = False) -> tuple[datetime.date, 
         )
     year = int(match[1])
     if not 1900 <= year <= 2100:
-        raise ValidationError(_("Enter a year between 1900 and 2100"), code="partial_date_year")
+        raise ValidationError(_("Enter a year between 1900 and 2100, like 2016"), code="partial_date_year")
     if match[2] is None:
         return (datetime.date(year, 12, 31) if end else datetime.date(year, 1, 1)), Precision.YEAR
     month = int(match[2])
     if not 1 <= month <= 12:
-        raise ValidationError(_("Enter a month from 01 to 12"), code="partial_date_month")
+        raise ValidationError(_("Enter a month from 01 to 12, like 2016-05"), code="partial_date_month")
     day = calendar.monthrange(year, month)[1] if end else 1
     return datetime.date(year, month, day), Precision.MONTH
 

@@ -2,6 +2,7 @@
 
 Rules take plain data (see `CollaborationData`), so forms, admin, imports and services share them.
 """
+
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -90,7 +91,9 @@ def rule(code: str, field_name: str):
 @rule("COL001", "partners")
 def at_least_two_partners(data: CollaborationData) -> bool:
     """A collaboration needs at least two partner organisations: add the other partners."""
-    return len({id(p.organisation) if p.organisation is None else p.organisation.pk for p in data.partners}) >= 2
+    return (
+        len({id(p.organisation) if p.organisation is None else p.organisation.pk for p in data.partners}) >= 2
+    )
 
 
 @rule("COL002", "partners")
@@ -120,7 +123,7 @@ def money_not_negative(data: CollaborationData) -> bool:
 
 @rule("COL006", "benefits")
 def benefit_accrues_to_a_partner(data: CollaborationData) -> bool:
-    """A benefit must accrue to one of the partners: choose a partner, or leave it for the whole collaboration."""
+    """A benefit must accrue to one of the partners: choose a partner, or leave it blank for all of them."""
     partner_ids = {p.organisation.pk for p in data.partners if p.organisation is not None}
     return all(b.accrues_to is None or b.accrues_to.pk in partner_ids for b in data.benefits)
 

@@ -1,4 +1,5 @@
 """Writes to collaboration records: create, update, keep derived fields, load the taxonomy."""
+
 import csv
 from pathlib import Path
 
@@ -178,5 +179,7 @@ def collaboration_data_from(collaboration: Collaboration) -> rules.Collaboration
             for b in collaboration.benefits.select_related("accrues_to")
         ],
         outcomes=[rules.OutcomeData(o.description, o.measure, o.value) for o in collaboration.outcomes.all()],
-        contacts=[rules.ContactData(c.name, c.email, c.organisation, c.role) for c in collaboration.contacts.all()],
+        contacts=[
+            rules.ContactData(c.name, c.email, c.organisation, c.role) for c in collaboration.contacts.all()
+        ],
     )

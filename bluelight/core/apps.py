@@ -1,4 +1,5 @@
 """Project-wide pieces: set-up and serve commands, health check."""
+
 from django.apps import AppConfig
 
 

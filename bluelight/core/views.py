@@ -1,4 +1,5 @@
 """Project-wide views: the health check."""
+
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache

@@ -1,4 +1,5 @@
 """The organisation register: every body that can be a partner in a collaboration."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

@@ -1,4 +1,5 @@
 """The organisation register: organisations, their aliases and the police force areas they cover."""
+
 import datetime
 
 from django.db import models
@@ -118,7 +119,10 @@ class Organisation(models.Model):
         related_name="predecessors",
     )
     police_force_areas = models.ManyToManyField(
-        PoliceForceArea, verbose_name=_("police force areas covered"), blank=True, related_name="organisations"
+        PoliceForceArea,
+        verbose_name=_("police force areas covered"),
+        blank=True,
+        related_name="organisations",
     )
     in_register = models.BooleanField(
         _("in the reference register"),
@@ -135,7 +139,9 @@ class Organisation(models.Model):
         verbose_name = _("organisation")
         constraints = [
             models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gt=F("valid_from")),
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gt=F("valid_from")),
                 name="organisation_valid_to_after_valid_from",
                 violation_error_message=_("Valid to must be later than valid from."),
             ),

@@ -8,6 +8,7 @@ settled only by context: the date (merged bodies give way to their successor) an
 the organisations around it (the reporting organisation, the other partners). Otherwise the
 answer says the name is ambiguous rather than guessing.
 """
+
 import datetime
 import re
 from collections import defaultdict
@@ -76,8 +77,24 @@ _KIND_WORDS = {
     "hospital": "nhs",
     "icb": "nhs",
 }
-_FILLER_WORDS = {"and", "of", "the", "for", "service", "services", "trust", "foundation", "university",
-                 "authority", "crime", "office", "force", "combined", "policing", "functions"}
+_FILLER_WORDS = {
+    "and",
+    "of",
+    "the",
+    "for",
+    "service",
+    "services",
+    "trust",
+    "foundation",
+    "university",
+    "authority",
+    "crime",
+    "office",
+    "force",
+    "combined",
+    "policing",
+    "functions",
+}
 _KINDS_OF_TYPE = {
     OrganisationType.POLICE_FORCE: {"police"},
     OrganisationType.FIRE_AND_RESCUE: {"fire"},
@@ -98,7 +115,11 @@ def split_name(key: str) -> tuple[str, set[str]]:
         kinds = {"commissioner"}  # "Police, Fire and Crime Commissioner" names a commissioner
     place = " ".join(w for w in words if w not in _KIND_WORDS and w not in _FILLER_WORDS)
     return place, kinds
-_EXPANSION_RE = re.compile(r"\b(" + "|".join(re.escape(k) for k in sorted(_EXPANSIONS, key=len, reverse=True)) + r")\b")
+
+
+_EXPANSION_RE = re.compile(
+    r"\b(" + "|".join(re.escape(k) for k in sorted(_EXPANSIONS, key=len, reverse=True)) + r")\b"
+)
 
 
 def normalise(text: str) -> str:
@@ -146,9 +167,9 @@ class Resolution:
                 "query": self.query,
                 "names": names,
             }
-        return _(
-            "%(query)s is not in the register: check the spelling, or ask an analyst to add it."
-        ) % {"query": self.query}
+        return _("%(query)s is not in the register: check the spelling, or ask an analyst to add it.") % {
+            "query": self.query
+        }
 
     def as_json(self) -> dict:
         match = None
@@ -194,7 +215,9 @@ class Resolver:
 
     @classmethod
     def from_db(cls) -> "Resolver":
-        return cls(Organisation.objects.prefetch_related("aliases", "police_force_areas").select_related("successor"))
+        return cls(
+            Organisation.objects.prefetch_related("aliases", "police_force_areas").select_related("successor")
+        )
 
     def _body_on(self, pk: int, day: datetime.date) -> int:
         """The organisation that did this one's work on `day` (itself, or its successor after a merger)."""
@@ -204,7 +227,9 @@ class Resolver:
             org = self.organisations[org.successor_id]
         return org.pk
 
-    def _narrow(self, scores: dict[int, int], day: datetime.date, context_areas: set[int]) -> tuple[dict[int, int], str]:
+    def _narrow(
+        self, scores: dict[int, int], day: datetime.date, context_areas: set[int]
+    ) -> tuple[dict[int, int], str]:
         """Apply the date (successors, validity) and then the area of the context organisations."""
         bodies: dict[int, int] = {}
         for pk, score in scores.items():
@@ -218,13 +243,16 @@ class Resolver:
         if len(leaders) > 1 and context_areas:
             near = [pk for pk in leaders if self.areas[pk] & context_areas]
             if len(near) == 1:
-                return {near[0]: bodies[near[0]], **{k: v for k, v in bodies.items() if k != near[0]}}, "context"
+                return {
+                    near[0]: bodies[near[0]],
+                    **{k: v for k, v in bodies.items() if k != near[0]},
+                }, "context"
         return bodies, ""
 
     def resolve(
         self, name: str, *, day: datetime.date | None = None, context: Iterable[Organisation] = ()
     ) -> Resolution:
-        """Resolve `name` as at `day` (today by default), using `context` organisations' areas to settle ties."""
+        """Resolve `name` as at `day` (default today); `context` organisations' areas settle ties."""
         query = " ".join(str(name).split())
         day = day or datetime.date.today()
         context_areas: set[int] = set()
@@ -275,5 +303,8 @@ class Resolver:
                 scores[pk] = max(scores.get(pk, 0), round(adjusted))
         return {pk: s for pk, s in scores.items() if s >= SUGGEST_SCORE}
 
-def resolve(name: str, *, day: datetime.date | None = None, context: Iterable[Organisation] = ()) -> Resolution:
+
+def resolve(
+    name: str, *, day: datetime.date | None = None, context: Iterable[Organisation] = ()
+) -> Resolution:
     return Resolver.from_db().resolve(name, day=day, context=context)

@@ -1,4 +1,5 @@
 """Writes to the register: load the vetted reference data, add partners from outside it."""
+
 import csv
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,7 +42,8 @@ def register_load(*, path: Path | None = None) -> LoadSummary:
     with open(DATA_DIR / "police_force_areas.csv", newline="", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             area, _created = PoliceForceArea.objects.update_or_create(
-                code=row["code"], defaults={"name": row["name"], "country": row["country"], "region": row["region"]}
+                code=row["code"],
+                defaults={"name": row["name"], "country": row["country"], "region": row["region"]},
             )
             areas[area.code] = area
 

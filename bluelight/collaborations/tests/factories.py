@@ -1,4 +1,5 @@
 """Test factories: collaborations built through the real service, so they obey every rule."""
+
 from decimal import Decimal
 
 from bluelight.collaborations import rules
@@ -21,7 +22,8 @@ def make_collaboration(
 
     slugs = partner_slugs or ("surrey_police", "surrey_frs")
     partners = [
-        rules.PartnerData(Organisation.objects.get(slug=slug), is_lead=(i == 0)) for i, slug in enumerate(slugs)
+        rules.PartnerData(Organisation.objects.get(slug=slug), is_lead=(i == 0))
+        for i, slug in enumerate(slugs)
     ]
     data = rules.CollaborationData(
         title=title,

@@ -1,4 +1,5 @@
 """Docs that tests keep true: every command has help and a README entry; every setting is documented."""
+
 import re
 from io import StringIO
 from pathlib import Path
@@ -24,8 +25,21 @@ def test_every_command_has_help_and_a_readme_entry(name):
     out = StringIO()
     parser.print_help(out)
     for action in parser._actions:
-        if action.dest not in ("help", "version", "verbosity", "settings", "pythonpath", "traceback",
-                               "no_color", "force_color", "skip_checks") and action.option_strings:
+        if (
+            action.dest
+            not in (
+                "help",
+                "version",
+                "verbosity",
+                "settings",
+                "pythonpath",
+                "traceback",
+                "no_color",
+                "force_color",
+                "skip_checks",
+            )
+            and action.option_strings
+        ):
             assert action.help, f"bluelight {name} {action.option_strings[0]} needs help"
 
 

@@ -1,4 +1,5 @@
 """The /healthz endpoint for load balancers."""
+
 from unittest import mock
 
 from django.db.utils import OperationalError

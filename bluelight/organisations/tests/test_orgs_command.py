@@ -1,4 +1,5 @@
 """`bluelight orgs resolve` and `bluelight orgs add`."""
+
 import json
 
 import pytest
@@ -40,8 +41,17 @@ def test_resolve_refuses_a_bad_date_with_the_format(register):
 
 
 def test_add_creates_a_partner_outside_the_register(register):
-    code, out = run("add", "Epsom and Ewell Borough Council", "--type", "council", "--region", "South East",
-                    "--alias", "EEBC", "--json")
+    code, out = run(
+        "add",
+        "Epsom and Ewell Borough Council",
+        "--type",
+        "council",
+        "--region",
+        "South East",
+        "--alias",
+        "EEBC",
+        "--json",
+    )
     assert code == 0
     created = json.loads(out)["created"]
     org = Organisation.objects.get(slug=created["id"])

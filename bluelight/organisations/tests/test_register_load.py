@@ -1,4 +1,5 @@
 """Loading the reference register."""
+
 import datetime
 
 import pytest

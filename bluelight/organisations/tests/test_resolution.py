@@ -1,4 +1,5 @@
 """Organisation name resolution: code, name, alias, fuzzy; dates and context settle collisions."""
+
 import datetime
 
 import pytest

@@ -1,4 +1,5 @@
 """`bluelight reference`: load the organisation register and the default theme taxonomy."""
+
 import json
 
 from django.core.management.base import BaseCommand
@@ -20,6 +21,10 @@ class Command(BaseCommand):
         register = register_load()
         created, existing = taxonomy_load()
         if options["json"]:
-            self.stdout.write(json.dumps({"register": register.__dict__, "themes": {"created": created, "existing": existing}}))
+            self.stdout.write(
+                json.dumps(
+                    {"register": register.__dict__, "themes": {"created": created, "existing": existing}}
+                )
+            )
         else:
             self.stdout.write(f"Register: {register}. Themes: {created} created, {existing} already there.")

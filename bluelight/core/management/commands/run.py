@@ -1,4 +1,5 @@
 """`bluelight run`: serve the Observatory locally (use gunicorn in production; see README)."""
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 

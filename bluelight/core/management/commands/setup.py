@@ -1,4 +1,5 @@
 """`bluelight setup`: everything `make run` needs before serving, safe to run again."""
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 

@@ -1,4 +1,5 @@
 """`bluelight orgs resolve|add`: name resolution and partners outside the register."""
+
 import datetime
 import json
 
@@ -22,11 +23,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True, metavar="{resolve,add}")
-        res = sub.add_parser("resolve", help="Find the register organisation a name, alias or code stands for.")
+        res = sub.add_parser(
+            "resolve", help="Find the register organisation a name, alias or code stands for."
+        )
         res.add_argument("name", help="A name, alias, abbreviation or official code, e.g. 'Hants Fire'.")
-        res.add_argument("--date", help="Resolve as at this date (YYYY-MM-DD): merged bodies give way to successors.")
+        res.add_argument(
+            "--date", help="Resolve as at this date (YYYY-MM-DD): merged bodies give way to successors."
+        )
         res.add_argument("--json", action="store_true", help="Print only JSON.")
-        add = sub.add_parser("add", help="Add a partner outside the register (council, NHS body, charity, ...).")
+        add = sub.add_parser(
+            "add", help="Add a partner outside the register (council, NHS body, charity, ...)."
+        )
         add.add_argument("name", help="The organisation's full name.")
         add.add_argument("--type", required=True, help=f"One of: {', '.join(OrganisationType.values)}.")
         add.add_argument("--region", default="", help="Its region, e.g. 'South East'.")
@@ -47,7 +54,10 @@ class Command(BaseCommand):
         else:
             self.stdout.write(result.message)
             if result.match is not None:
-                self.stdout.write(f"  id: {result.match.slug}  code: {result.match.official_code or '-'}  score: {result.score}")
+                self.stdout.write(
+                    f"  id: {result.match.slug}  code: {result.match.official_code or '-'}"
+                    f"  score: {result.score}"
+                )
         if result.match is None:
             raise SystemExit(1)
 
@@ -66,8 +76,13 @@ class Command(BaseCommand):
                 self.stdout.write(json.dumps({"created": None, "errors": exc.message_dict}))
                 raise SystemExit(1) from None
             raise CommandError("\n".join(problems)) from None
-        data = {"id": org.slug, "name": org.name, "type": org.type, "region": org.region,
-                "aliases": [a.name for a in org.aliases.all()]}
+        data = {
+            "id": org.slug,
+            "name": org.name,
+            "type": org.type,
+            "region": org.region,
+            "aliases": [a.name for a in org.aliases.all()],
+        }
         if options["json"]:
             self.stdout.write(json.dumps({"created": data, "errors": {}}))
         else:
