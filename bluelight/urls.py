@@ -9,5 +9,6 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("bluelight.accounts.urls")),
+    path("returns/", include("bluelight.returns.urls")),
     path("", include("bluelight.explorer.urls")),
 ]

@@ -1,0 +1,243 @@
+"""Rounds ask organisations for their collaborations; returns hold the answers as staged items.
+
+Return items never change published collaborations by themselves: consolidation merges them.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from bluelight.collaborations.models import Collaboration, Scope, Status, Theme
+from bluelight.collaborations.partial_dates import Precision, format_partial_date
+from bluelight.organisations.models import Organisation
+
+
+class RoundState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class Round(models.Model):
+    """A collection exercise, e.g. "Summer 2014 call for examples"."""
+
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    opens_on = models.DateField(_("opens on"))
+    closes_on = models.DateField(_("closes on"))
+    guidance = models.TextField(_("guidance for organisations"), blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=RoundState.choices, default=RoundState.DRAFT)
+    scope_description = models.CharField(_("organisations asked"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-opens_on", "name"]
+        verbose_name = _("collection round")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_on__gte=F("opens_on")),
+                name="round_closes_after_it_opens",
+                violation_error_message=_("The closing date must be on or after the opening date."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("returns:round_dashboard", args=[self.pk])
+
+    def days_to_deadline(self, today: datetime.date | None = None) -> int:
+        return (self.closes_on - (today or datetime.date.today())).days
+
+    @property
+    def reference_date(self) -> datetime.date:
+        """The date names in this round's returns are resolved at (mergers)."""
+        return self.opens_on
+
+
+class Request(models.Model):
+    """The round's request to one organisation: who was asked, when notified and reminded."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="requests")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="requests")
+    notified_at = models.DateTimeField(null=True, blank=True)
+    last_reminded_on = models.DateField(null=True, blank=True)
+    reminders_sent = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["organisation__name"]
+        verbose_name = _("request")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "organisation"], name="one_request_per_organisation_per_round")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round}: {self.organisation}"
+
+
+class ReturnState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned for changes")
+    ACCEPTED = "accepted", _("Accepted")
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("Online form")
+    SPREADSHEET = "spreadsheet", _("Spreadsheet")
+
+
+class Return(models.Model):
+    """One organisation's answer to a round: a set of items, one per collaboration."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="returns")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="returns")
+    state = models.CharField(_("state"), max_length=10, choices=ReturnState.choices, default=ReturnState.DRAFT)
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices, default=Channel.ONLINE)
+    analyst_comment = models.TextField(_("comment from the analyst"), blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["round", "organisation__name"]
+        verbose_name = _("return")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "organisation"], name="one_return_per_organisation_per_round")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} — {self.round}"
+
+    @property
+    def is_editable_by_organisation(self) -> bool:
+        return self.state in (ReturnState.DRAFT, ReturnState.RETURNED)
+
+
+class ItemAction(models.TextChoices):
+    NEW = "new", _("New collaboration")
+    UPDATE = "update", _("Update to a known collaboration")
+    CONFIRM = "confirm", _("Known collaboration, no change")
+    ENDED = "ended", _("Known collaboration that has ended")
+
+
+class ReturnItem(models.Model):
+    """One collaboration as reported: the parsed values beside the original cells (`raw`).
+
+    Money columns are kept as reported (one-off cost, one-off savings, annual savings, external
+    funding): consolidation turns them into benefits of the right kind, accruing to the reporter.
+    """
+
+    return_obj = models.ForeignKey(Return, on_delete=models.CASCADE, related_name="items", db_column="return_id")
+    reference = models.CharField(_("reference"), max_length=60)
+    row_number = models.PositiveIntegerField(_("row in the file"), null=True, blank=True)
+    action = models.CharField(_("action"), max_length=10, choices=ItemAction.choices, default=ItemAction.NEW)
+    known_collaboration = models.ForeignKey(
+        Collaboration,
+        verbose_name=_("known collaboration"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="return_items",
+    )
+    title = models.CharField(_("title"), max_length=250)
+    description = models.TextField(_("description"), blank=True)
+    lead_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("lead organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    theme = models.ForeignKey(Theme, verbose_name=_("theme"), null=True, blank=True, on_delete=models.PROTECT)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPERATIONAL)
+    start_date = models.DateField(_("start"), null=True, blank=True)
+    start_precision = models.CharField(max_length=5, choices=Precision.choices, default=Precision.YEAR)
+    end_date = models.DateField(_("end"), null=True, blank=True)
+    end_precision = models.CharField(max_length=5, choices=Precision.choices, default=Precision.YEAR)
+    scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices, blank=True)
+    one_off_cost_gbp = models.DecimalField(
+        _("one-off cost (£)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    one_off_savings_gbp = models.DecimalField(
+        _("one-off savings (£)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    annual_savings_gbp = models.DecimalField(
+        _("annual savings (£)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    external_funding_gbp = models.DecimalField(
+        _("external funding (£)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    savings_basis = models.CharField(_("savings basis"), max_length=30, blank=True)
+    price_year = models.PositiveSmallIntegerField(_("price year"), null=True, blank=True)
+    benefits = models.TextField(_("benefits"), blank=True)
+    outcomes = models.TextField(_("outcomes"), blank=True)
+    lessons = models.TextField(_("lessons"), blank=True)
+    evidence_url = models.URLField(_("evidence link"), max_length=500, blank=True)
+    contact_name = models.CharField(_("contact name"), max_length=150, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    raw = models.JSONField(_("original values"), default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["return_obj", "row_number", "pk"]
+        verbose_name = _("return item")
+        constraints = [
+            models.UniqueConstraint(fields=["return_obj", "reference"], name="reference_unique_per_return"),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="return_item_end_not_before_start",
+            ),
+            models.CheckConstraint(
+                condition=(Q(one_off_cost_gbp__isnull=True) | Q(one_off_cost_gbp__gte=0))
+                & (Q(one_off_savings_gbp__isnull=True) | Q(one_off_savings_gbp__gte=0))
+                & (Q(annual_savings_gbp__isnull=True) | Q(annual_savings_gbp__gte=0))
+                & (Q(external_funding_gbp__isnull=True) | Q(external_funding_gbp__gte=0)),
+                name="return_item_money_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.title}"
+
+    @property
+    def start_display(self) -> str:
+        return format_partial_date(self.start_date, self.start_precision)
+
+    @property
+    def end_display(self) -> str:
+        return format_partial_date(self.end_date, self.end_precision)
+
+
+class ItemPartner(models.Model):
+    """A partner as the organisation typed it, and the register organisation it resolved to."""
+
+    item = models.ForeignKey(ReturnItem, on_delete=models.CASCADE, related_name="partners")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    typed_as = models.CharField(_("as typed"), max_length=250, blank=True)
+
+    class Meta:
+        verbose_name = _("reported partner")
+        constraints = [models.UniqueConstraint(fields=["item", "organisation"], name="item_partner_once")]
+
+    def __str__(self) -> str:
+        return str(self.organisation)

@@ -1,0 +1,21 @@
+"""Rounds (analysts) and returns (organisation editors and analysts)."""
+from django.urls import path
+
+from bluelight.returns import views
+
+app_name = "returns"
+urlpatterns = [
+    path("", views.my_requests, name="my_requests"),
+    path("rounds/", views.round_list, name="round_list"),
+    path("rounds/new/", views.round_create, name="round_create"),
+    path("rounds/<int:round_id>/", views.round_dashboard, name="round_dashboard"),
+    path("rounds/<int:round_id>/progress.svg", views.round_progress_chart, name="round_progress_chart"),
+    path("rounds/<int:round_id>/<slug:org>/", views.return_overview, name="return_overview"),
+    path("rounds/<int:round_id>/<slug:org>/items/new/", views.item_edit, name="item_create"),
+    path("rounds/<int:round_id>/<slug:org>/items/<int:item_id>/", views.item_edit, name="item_edit"),
+    path("rounds/<int:round_id>/<slug:org>/items/<int:item_id>/remove/", views.item_remove, name="item_remove"),
+    path("rounds/<int:round_id>/<slug:org>/submit/", views.return_submit_view, name="return_submit"),
+    path("rounds/<int:round_id>/<slug:org>/review/", views.return_review, name="return_review"),
+    path("rounds/<int:round_id>/<slug:org>/template.xlsx", views.return_template, name="return_template"),
+    path("rounds/<int:round_id>/<slug:org>/upload/", views.return_upload, name="return_upload"),
+]
