@@ -70,10 +70,11 @@ def can(user, action: str, obj=None) -> bool:
     if staff:
         return True
 
-    from bluelight.collaborations.models import Collaboration
+    from bluelight.collaborations.models import Collaboration, EvidenceItem, Theme
+    from bluelight.organisations.models import Organisation, PoliceForceArea
 
     own = editor_organisation_ids(user)
-    if obj is not None and not isinstance(obj, Collaboration):
+    if isinstance(obj, Organisation | PoliceForceArea | Theme | EvidenceItem):
         # The register, the taxonomy and evidence are public; changing them is for analysts.
         return action == Action.VIEW
     if isinstance(obj, Collaboration):

@@ -13,6 +13,7 @@ from bluelight.collaborations.models import (
     Outcome,
     Partner,
     Provenance,
+    Publication,
     SourceKind,
     Theme,
 )
@@ -183,3 +184,28 @@ def collaboration_data_from(collaboration: Collaboration) -> rules.Collaboration
             rules.ContactData(c.name, c.email, c.organisation, c.role) for c in collaboration.contacts.all()
         ],
     )
+
+
+@transaction.atomic
+def collaboration_publish(*, collaboration: Collaboration) -> Collaboration:
+    """Make a record public, after every rule passes with it published (a primary theme, for one)."""
+    collaboration = Collaboration.objects.select_for_update().get(pk=collaboration.pk)
+    if collaboration.merged_into_id:
+        raise rules.ValidationError("It was merged into another record: publish that one.", code="merged")
+    data = collaboration_data_from(collaboration)
+    data.publication = Publication.PUBLISHED
+    rules.check(data)
+    if collaboration.publication != Publication.PUBLISHED:
+        collaboration.publication = Publication.PUBLISHED
+        collaboration.save(update_fields=["publication", "updated_at"])
+    return collaboration
+
+
+@transaction.atomic
+def collaboration_withdraw(*, collaboration: Collaboration) -> Collaboration:
+    """Take a published record out of public view; its history and editions keep what was shown."""
+    collaboration = Collaboration.objects.select_for_update().get(pk=collaboration.pk)
+    if collaboration.publication == Publication.PUBLISHED:
+        collaboration.publication = Publication.WITHDRAWN
+        collaboration.save(update_fields=["publication", "updated_at"])
+    return collaboration

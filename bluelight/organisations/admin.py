@@ -1,4 +1,5 @@
 """Admin for the register: organisations with their aliases and areas; police force areas to read."""
+
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -34,7 +35,16 @@ class OrganisationAdmin(PolicyAdminMixin, SimpleHistoryAdmin):
     """Analysts and administrators keep the register; editors may look it up."""
 
     add_action = change_action = delete_action = Action.MANAGE_REGISTER
-    list_display = ("name", "type", "region", "official_code", "in_register", "valid_from", "valid_to", "successor")
+    list_display = (
+        "name",
+        "type",
+        "region",
+        "official_code",
+        "in_register",
+        "valid_from",
+        "valid_to",
+        "successor",
+    )
     list_filter = ("type", "country", "region", "in_register", HasSuccessorFilter)
     search_fields = ("name", "slug", "official_code", "aliases__name")
     list_select_related = ("successor",)

@@ -1,0 +1,288 @@
+"""Admin for collaborations (with partners, benefits, outcomes, contacts), themes and evidence.
+
+Every permission comes from accounts/policy.py; the collaboration rules are checked on the
+whole submitted record by the forms in forms.py, so the admin cannot save what the services
+would refuse.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from bluelight.accounts import policy
+from bluelight.accounts.admin_base import PolicyAdminMixin, PolicyInlineMixin, ReadOnlyInlineMixin
+from bluelight.accounts.policy import Action
+from bluelight.collaborations.forms import (
+    BenefitFormSet,
+    CollaborationAdminForm,
+    ContactFormSet,
+    OutcomeFormSet,
+    PartnerFormSet,
+)
+from bluelight.collaborations.models import (
+    Benefit,
+    Collaboration,
+    Contact,
+    EvidenceItem,
+    Outcome,
+    Partner,
+    Provenance,
+    Publication,
+    SourceKind,
+    Theme,
+)
+from bluelight.collaborations.services import (
+    collaboration_publish,
+    collaboration_sync_services,
+    collaboration_withdraw,
+)
+from bluelight.organisations.models import REGIONS, Service
+
+# Themes ------------------------------------------------------------------------------------
+
+
+@admin.register(Theme)
+class ThemeAdmin(PolicyAdminMixin, SimpleHistoryAdmin):
+    add_action = change_action = delete_action = Action.MANAGE_TAXONOMY
+    list_display = ("name", "code", "parent", "position")
+    list_filter = (("parent", admin.RelatedOnlyFieldListFilter),)
+    search_fields = ("name", "code", "description")
+    list_select_related = ("parent",)
+    fields = ("code", "name", "parent", "description", "source", "position")
+
+
+# Collaborations: list filters --------------------------------------------------------------
+
+
+class TopLevelThemeFilter(admin.SimpleListFilter):
+    """A top-level theme takes in the records coded to any of its sub-themes."""
+
+    title = _("primary theme")
+    parameter_name = "theme"
+
+    def lookups(self, request, model_admin):
+        return [(t.code, t.name) for t in Theme.objects.filter(parent__isnull=True)]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(Q(primary_theme__code=self.value()) | Q(primary_theme__parent__code=self.value()))
+        return queryset
+
+
+class ServiceFilter(admin.SimpleListFilter):
+    title = _("services involved")
+    parameter_name = "service"
+
+    def lookups(self, request, model_admin):
+        return Service.choices
+
+    def queryset(self, request, queryset):
+        # `services` holds sorted codes joined by commas; no code is part of another.
+        if self.value() in Service.values:
+            return queryset.filter(services__contains=self.value())
+        return queryset
+
+
+class PartnerRegionFilter(admin.SimpleListFilter):
+    title = _("partner region")
+    parameter_name = "region"
+
+    def lookups(self, request, model_admin):
+        return [(region, region) for region in REGIONS]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            # A subquery, so a record with two partners in the region is listed once.
+            in_region = Partner.objects.filter(collaboration=OuterRef("pk"), organisation__region=self.value())
+            return queryset.filter(Exists(in_region))
+        return queryset
+
+
+# Collaborations: inlines -------------------------------------------------------------------
+
+
+class PartnerInline(PolicyInlineMixin, admin.TabularInline):
+    model = Partner
+    formset = PartnerFormSet
+    fields = ("organisation", "is_lead", "role")
+    autocomplete_fields = ("organisation",)
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return 2 if obj is None else 1
+
+
+class BenefitInline(PolicyInlineMixin, admin.TabularInline):
+    model = Benefit
+    formset = BenefitFormSet
+    extra = 0
+    fields = ("kind", "amount_gbp", "basis", "price_year", "to_date", "accrues_to", "description")
+    autocomplete_fields = ("accrues_to",)
+
+
+class OutcomeInline(PolicyInlineMixin, admin.TabularInline):
+    model = Outcome
+    formset = OutcomeFormSet
+    extra = 0
+    fields = ("description", "measure", "value")
+
+
+class ContactInline(PolicyInlineMixin, admin.TabularInline):
+    """Contacts are personal data: shown to those the policy lets see them."""
+
+    model = Contact
+    formset = ContactFormSet
+    extra = 0
+    view_action = Action.VIEW_CONTACTS
+    fields = ("name", "email", "organisation", "role")
+    autocomplete_fields = ("organisation",)
+
+
+class ProvenanceInline(ReadOnlyInlineMixin, admin.TabularInline):
+    """Where the record's facts came from; written by imports and consolidation, never by hand."""
+
+    model = Provenance
+    fields = ("kind", "label", "reported_by", "reported_on", "fields", "created_at")
+    readonly_fields = fields
+
+
+# Collaborations ----------------------------------------------------------------------------
+
+
+@admin.register(Collaboration)
+class CollaborationAdmin(PolicyAdminMixin, SimpleHistoryAdmin):
+    """Editors see and change their organisations' records; analysts everything, and publish."""
+
+    narrow_to_editable = True
+    form = CollaborationAdminForm
+    inlines = [PartnerInline, BenefitInline, OutcomeInline, ContactInline, ProvenanceInline]
+    list_display = ("title", "lead", "service_names", "status", "publication", "start")
+    list_filter = (
+        "status",
+        "publication",
+        TopLevelThemeFilter,
+        ServiceFilter,
+        "scope",
+        "is_demo",
+        PartnerRegionFilter,
+    )
+    search_fields = ("title", "description", "partners__organisation__name")
+    autocomplete_fields = ("primary_theme", "secondary_themes")
+    readonly_fields = ("services", "merged_into", "uid", "is_demo", "created_at", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("title", "description", "status", "status_reason", "scope", "lessons")}),
+        (_("Themes"), {"fields": ("primary_theme", "secondary_themes")}),
+        (_("Dates"), {"fields": (("start_date", "start_precision"), ("end_date", "end_precision"))}),
+        (
+            _("Publication and record"),
+            {
+                "fields": (
+                    "publication",
+                    "services",
+                    "merged_into",
+                    "uid",
+                    "is_demo",
+                    "created_at",
+                    "updated_at",
+                )
+            },
+        ),
+    )
+    actions = ["publish_selected", "withdraw_selected"]
+
+    def get_queryset(self, request):
+        partners = Partner.objects.select_related("organisation")
+        return super().get_queryset(request).prefetch_related(Prefetch("partners", queryset=partners))
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not policy.can(request.user, Action.PUBLISH):
+            readonly.append("publication")
+        return readonly
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, PartnerInline):
+            kwargs["user"] = request.user  # an editor must remain a partner
+        return kwargs
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        collaboration = form.instance
+        if not change:
+            Provenance.objects.create(
+                collaboration=collaboration,
+                kind=SourceKind.ENTRY,
+                label=f"Entered in the admin by {request.user.get_username()}",
+                fields=["*"],
+            )
+        collaboration_sync_services(collaboration=collaboration)
+
+    @admin.display(description=_("lead"))
+    def lead(self, collaboration: Collaboration):
+        return collaboration.lead or "—"
+
+    @admin.display(description=_("services"), ordering="services")
+    def service_names(self, collaboration: Collaboration) -> str:
+        return ", ".join(collaboration.service_labels)
+
+    @admin.display(description=_("start"), ordering="start_date")
+    def start(self, collaboration: Collaboration) -> str:
+        return collaboration.start_display
+
+    # Publishing ----------------------------------------------------------------------------
+
+    def has_publish_permission(self, request) -> bool:
+        return policy.can(request.user, Action.PUBLISH)
+
+    @admin.action(description=_("Publish selected collaborations"), permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        published, refused = 0, []
+        for collaboration in queryset:
+            try:
+                collaboration_publish(collaboration=collaboration)
+            except ValidationError as exc:
+                refused.append(f"“{collaboration}” ({' '.join(exc.messages)})")
+                continue
+            published += 1
+        if published:
+            self.message_user(
+                request,
+                ngettext("Published %d collaboration.", "Published %d collaborations.", published) % published,
+                messages.SUCCESS,
+            )
+        if refused:
+            self.message_user(request, _("Not published: ") + "; ".join(refused), messages.ERROR)
+
+    @admin.action(description=_("Withdraw selected collaborations from publication"), permissions=["publish"])
+    def withdraw_selected(self, request, queryset):
+        withdrawn = 0
+        # One service call per record, so the change history records each withdrawal.
+        for collaboration in queryset.filter(publication=Publication.PUBLISHED):
+            collaboration_withdraw(collaboration=collaboration)
+            withdrawn += 1
+        self.message_user(
+            request,
+            ngettext("Withdrew %d collaboration.", "Withdrew %d collaborations.", withdrawn) % withdrawn,
+            messages.SUCCESS,
+        )
+
+
+# Evidence ----------------------------------------------------------------------------------
+
+
+@admin.register(EvidenceItem)
+class EvidenceItemAdmin(PolicyAdminMixin, SimpleHistoryAdmin):
+    add_action = change_action = delete_action = Action.MANAGE_EVIDENCE
+    list_display = ("title", "kind", "strength", "year", "author")
+    list_filter = ("kind", "strength", "themes")
+    search_fields = ("title", "author", "summary")
+    autocomplete_fields = ("collaborations", "themes")
+
+    def get_exclude(self, request, obj=None):
+        if policy.can(request.user, Action.MANAGE_EVIDENCE):
+            return super().get_exclude(request, obj)
+        # Linked records may be other organisations' drafts, which this user may not see.
+        return ["collaborations"]

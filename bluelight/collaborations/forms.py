@@ -1,0 +1,204 @@
+"""Forms for editing a collaboration with its partners and benefits, checked by the named rules.
+
+A record is edited as one main form plus inline formsets (partners, benefits, outcomes,
+contacts). The rules in rules.py judge the whole record, so the parts find each other through
+the record instance they share (`rule_parts`): the main form, validated first, builds one
+`CollaborationData` from every part, runs `rules.check` once, keeps the errors for its own
+fields, and each formset reports the errors keyed to it (`partners`, `benefits`). Any failure
+leaves the page invalid, so nothing is written.
+"""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext as _
+
+from bluelight.accounts import policy
+from bluelight.collaborations import rules
+from bluelight.collaborations.models import Collaboration
+from bluelight.collaborations.services import collaboration_data_from
+
+# Each formset part and how one of its cleaned rows becomes rule data.
+_ROW_DATA = {
+    "partners": lambda row: rules.PartnerData(
+        organisation=row["organisation"], is_lead=bool(row.get("is_lead")), role=row.get("role", "")
+    ),
+    "benefits": lambda row: rules.BenefitData(
+        kind=row["kind"],
+        amount_gbp=row["amount_gbp"],
+        basis=row["basis"],
+        price_year=row["price_year"],
+        accrues_to=row.get("accrues_to"),
+        to_date=row.get("to_date"),
+        description=row.get("description", ""),
+    ),
+    "outcomes": lambda row: rules.OutcomeData(
+        description=row["description"], measure=row.get("measure", ""), value=row.get("value")
+    ),
+    "contacts": lambda row: rules.ContactData(
+        name=row["name"],
+        email=row.get("email", ""),
+        organisation=row.get("organisation"),
+        role=row.get("role", ""),
+    ),
+}
+_SCALAR_FIELDS = [
+    name
+    for name in rules.CollaborationData.__dataclass_fields__
+    if name not in _ROW_DATA and name != "secondary_themes"
+]
+
+
+def rule_parts(instance: Collaboration) -> dict:
+    """The forms editing `instance` in this request, by part name; kept on the instance they share."""
+    return instance.__dict__.setdefault("_rule_parts", {})
+
+
+def kept_rows(formset) -> list[dict] | None:
+    """The cleaned rows a formset will keep (not blank extras, not deleted); None if any row is invalid."""
+    rows = []
+    for index, form in enumerate(formset.forms):
+        valid = form.is_valid()
+        if index >= formset.initial_form_count() and not form.has_changed():
+            continue
+        if formset.can_delete and form.cleaned_data.get("DELETE"):
+            continue
+        if not valid:
+            return None
+        rows.append(form.cleaned_data)
+    return rows
+
+
+def collaboration_data_from_forms(
+    instance: Collaboration, cleaned_data: dict, parts: dict
+) -> rules.CollaborationData | None:
+    """The record as the submitted forms would leave it; None while a row is invalid.
+
+    Fields and parts not on the page (read-only for this user, say) keep their stored values.
+    """
+    data = collaboration_data_from(instance) if instance.pk else rules.CollaborationData(title="", partners=[])
+    for name in _SCALAR_FIELDS:
+        setattr(data, name, cleaned_data.get(name, getattr(instance, name)))
+    if "secondary_themes" in cleaned_data:
+        data.secondary_themes = list(cleaned_data["secondary_themes"])
+    for part, to_data in _ROW_DATA.items():
+        if part in parts:
+            rows = kept_rows(parts[part])
+            if rows is None:
+                return None
+            setattr(data, part, [to_data(row) for row in rows])
+    return data
+
+
+class CollaborationAdminForm(forms.ModelForm):
+    class Meta:
+        model = Collaboration
+        fields = [
+            "title",
+            "description",
+            "status",
+            "status_reason",
+            "scope",
+            "lessons",
+            "primary_theme",
+            "secondary_themes",
+            "start_date",
+            "start_precision",
+            "end_date",
+            "end_precision",
+            "publication",
+        ]
+
+    def clean(self):
+        cleaned_data = super().clean()
+        parts = rule_parts(self.instance)
+        if self.errors:
+            return cleaned_data  # field errors first; the rules run on the next submission
+        data = collaboration_data_from_forms(self.instance, cleaned_data, parts)
+        if data is None:
+            return cleaned_data
+        try:
+            rules.check(data)
+        except ValidationError as exc:
+            parts["errors"] = exc.error_dict
+            for key, errors in exc.error_dict.items():
+                if key in self.fields:
+                    self.add_error(key, errors)
+                elif key not in parts:
+                    # No part of this page shows that field: say it here rather than lose it.
+                    self.add_error(None, errors)
+        return cleaned_data
+
+
+class RuleCheckedFormSet(BaseInlineFormSet):
+    """An inline formset that reports the rule errors keyed to its part (see the module docstring)."""
+
+    part: str = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        rule_parts(self.instance)[self.part] = self
+
+    def rule_errors(self) -> list[ValidationError]:
+        return rule_parts(self.instance).get("errors", {}).get(self.part, [])
+
+    def clean(self) -> None:
+        super().clean()
+        if errors := self.rule_errors():
+            raise ValidationError(errors)
+
+
+class PartnerFormSet(RuleCheckedFormSet):
+    """Partners, judged as a set by COL001-COL003; an editor must stay a partner to keep access."""
+
+    part = "partners"
+
+    def __init__(self, *args, user=None, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> None:
+        # Not super().clean(): Django's per-row uniqueness check would repeat COL003 in other
+        # words; the rules judge the submitted set as a whole and the database constraints
+        # remain the last guard.
+        errors = list(self.rule_errors())
+        own = policy.editor_organisation_ids(self.user)
+        rows = kept_rows(self)
+        if own and rows is not None and not own & {row["organisation"].pk for row in rows}:
+            names = ", ".join(sorted(o.name for o in self.user.organisations.all()))
+            errors.append(
+                ValidationError(
+                    _(
+                        "Keep one of your organisations (%(names)s) as a partner: "
+                        "without one you could no longer see or edit this record."
+                    )
+                    % {"names": names},
+                    code="editor_keeps_access",
+                )
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, commit: bool = True):
+        # The database allows one lead at any moment, so demote the old lead before the new
+        # one is saved, whatever order the rows come in.
+        if commit and self.instance.pk:
+            keep = {
+                form.instance.pk
+                for form in self.initial_forms
+                if form.cleaned_data.get("is_lead") and not form.cleaned_data.get("DELETE")
+            }
+            self.instance.partners.filter(is_lead=True).exclude(pk__in=keep).update(is_lead=False)
+        return super().save(commit)
+
+
+class BenefitFormSet(RuleCheckedFormSet):
+    part = "benefits"
+
+
+class OutcomeFormSet(RuleCheckedFormSet):
+    part = "outcomes"
+
+
+class ContactFormSet(RuleCheckedFormSet):
+    part = "contacts"
