@@ -7,7 +7,10 @@ Rules in words:
   (published or not), with their contacts, and may create records that include one of them;
 - an analyst sees and edits everything, manages the register and the taxonomy, publishes, and
   reads change history;
-- an administrator may do all that and manage users.
+- an administrator may do all that and manage users;
+- rounds: analysts open and run them, and accept or send back returns; an organisation's editors
+  see their organisation's requests and returns and fill them in while the return is a draft (or
+  sent back) and the round is open; once submitted a return is read-only to them.
 """
 
 from enum import StrEnum
@@ -29,6 +32,10 @@ class Action(StrEnum):
     MANAGE_EVIDENCE = "manage_evidence"
     MANAGE_USERS = "manage_users"
     USE_ADMIN = "use_admin"
+    MANAGE_ROUNDS = "manage_rounds"
+    VIEW_RETURN = "view_return"
+    EDIT_RETURN = "edit_return"
+    REVIEW_RETURN = "review_return"
 
 
 def _is_staff_role(user) -> bool:
@@ -56,9 +63,13 @@ def _collaboration_org_ids(collaboration) -> set[int]:
 def can(user, action: str, obj=None) -> bool:
     """True if `user` may do `action` to `obj` (a collaboration, an organisation, or None for the kind)."""
     action = Action(action)
+    staff = _is_staff_role(user)
+    if action in (Action.VIEW_RETURN, Action.EDIT_RETURN):
+        return _may_use_return(user, action, obj, staff)
     if user is not None and user.is_authenticated and user.is_admin:
         return True
-    staff = _is_staff_role(user)
+    if action in (Action.MANAGE_ROUNDS, Action.REVIEW_RETURN):
+        return staff
     if action == Action.MANAGE_USERS:
         return False
     if action in (Action.MANAGE_REGISTER, Action.MANAGE_TAXONOMY, Action.MANAGE_EVIDENCE, Action.PUBLISH):
@@ -93,6 +104,22 @@ def can(user, action: str, obj=None) -> bool:
             # "may edit some collaborations": editors with organisations
             return bool(own)
     return False
+
+
+def _may_use_return(user, action: Action, obj, staff: bool) -> bool:
+    """`obj` is a Return, or the Request to an organisation that has not started its return."""
+    from bluelight.returns.models import Return, ReturnState, RoundState
+
+    if obj is None:
+        return staff
+    own = staff or obj.organisation_id in editor_organisation_ids(user)
+    if action == Action.VIEW_RETURN or not own:
+        return own
+    if isinstance(obj, Return):
+        if staff:
+            return obj.state != ReturnState.ACCEPTED
+        return obj.is_editable_by_organisation and obj.round.state == RoundState.OPEN
+    return staff or obj.round.state == RoundState.OPEN
 
 
 def visible_collaborations(user, queryset=None):

@@ -199,3 +199,55 @@ def test_editable_collaborations_agree_with_can_edit_for_every_actor(cast, recor
         editable = set(policy.editable_collaborations(user).values_list("pk", flat=True))
         allowed = {c.pk for c in Collaboration.objects.all() if policy.can(user, "edit", c)}
         assert editable == allowed, actor
+
+
+# Rounds and returns -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def surrey_round(cast, org):
+    import datetime
+
+    from bluelight.returns import rounds
+
+    round_ = rounds.round_open(
+        name="Summer 2026", opens_on=datetime.date(2026, 6, 1), closes_on=datetime.date(2026, 6, 30),
+        regions=["South East"],
+    )
+    return round_, rounds.return_start(round_=round_, organisation=org("surrey_police"))
+
+
+RETURN_TABLE = {
+    # state of the return: (anonymous, editor own, editor other, analyst, admin) for edit_return
+    "draft": (False, True, False, True, True),
+    "returned": (False, True, False, True, True),
+    "submitted": (False, False, False, True, True),
+    "accepted": (False, False, False, False, False),
+}
+
+
+@pytest.mark.parametrize("state", list(RETURN_TABLE))
+def test_who_may_edit_a_return_in_each_state(cast, surrey_round, state):
+    from django.contrib.auth.models import AnonymousUser
+
+    _round, return_obj = surrey_round
+    return_obj.state = state
+    people = (AnonymousUser(), cast.editor_a, cast.editor_b, cast.analyst, cast.admin)
+    assert tuple(policy.can(p, "edit_return", return_obj) for p in people) == RETURN_TABLE[state]
+    assert tuple(policy.can(p, "view_return", return_obj) for p in people) == (False, True, False, True, True)
+
+
+def test_editors_cannot_edit_a_draft_once_the_round_has_closed(cast, surrey_round):
+    round_, return_obj = surrey_round
+    round_.state = "closed"
+    assert not policy.can(cast.editor_a, "edit_return", return_obj)
+    assert policy.can(cast.analyst, "edit_return", return_obj)
+
+
+def test_only_analysts_and_admins_run_rounds_and_review_returns(cast):
+    from django.contrib.auth.models import AnonymousUser
+
+    for action in ("manage_rounds", "review_return"):
+        assert [policy.can(p, action) for p in (AnonymousUser(), cast.editor_a, cast.analyst, cast.admin)] == [
+            False, False, True, True,
+        ]

@@ -1,0 +1,267 @@
+"""Page data for the explorer, built as plain Python from what the user may see (STYLE.md 11).
+
+Every read starts from `policy.visible_collaborations`, so no list, count or link can show a
+record that the detail page would refuse. Headline numbers count published records only, so
+they are the same for everyone.
+"""
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from bluelight.accounts import policy
+from bluelight.collaborations.models import (
+    Benefit,
+    BenefitKind,
+    Collaboration,
+    Partner,
+    Theme,
+)
+from bluelight.explorer.filters import CollaborationFilter, OrganisationFilter
+from bluelight.organisations.models import Organisation, OrganisationType, Service
+
+PAGE_SIZE = 25
+SERVICE_ORDER = list(Service.values)
+
+
+def published_collaborations(user) -> QuerySet:
+    """Published records, through the policy: the base of every public number."""
+    return policy.visible_collaborations(user, Collaboration.objects.published())
+
+
+def with_list_relations(queryset: QuerySet) -> QuerySet:
+    """What a results list shows (lead, partners, themes), fetched in a fixed number of queries."""
+    return queryset.select_related("primary_theme__parent").prefetch_related(
+        Prefetch("partners", queryset=Partner.objects.select_related("organisation")),
+        Prefetch("secondary_themes", queryset=Theme.objects.select_related("parent")),
+    )
+
+
+def service_labels(services: str) -> list[str]:
+    codes = sorted((s for s in services.split(",") if s), key=SERVICE_ORDER.index)
+    return [str(Service(code).label) for code in codes]
+
+
+# Home page
+
+
+@dataclass
+class ServiceCount:
+    code: str
+    label: str
+    count: int
+
+
+@dataclass
+class CombinationCount:
+    services: str
+    labels: list[str]
+    count: int
+
+
+@dataclass
+class ThemeCount:
+    theme: Theme
+    count: int
+
+
+@dataclass
+class HomeData:
+    collaboration_count: int
+    organisation_count: int
+    by_service: list[ServiceCount]
+    by_combination: list[CombinationCount]
+    by_theme: list[ThemeCount]
+
+
+def home_data(*, user) -> HomeData:
+    ids = published_collaborations(user).values("pk")
+    published = Collaboration.objects.filter(pk__in=ids)
+    combinations = [
+        CombinationCount(row["services"], service_labels(row["services"]), row["count"])
+        for row in published.values("services").annotate(count=Count("pk")).order_by("-count", "services")
+    ]
+    by_service = [
+        ServiceCount(
+            code,
+            str(label),
+            sum(c.count for c in combinations if code in c.services.split(",")),
+        )
+        for code, label in Service.choices
+    ]
+    return HomeData(
+        collaboration_count=published.count(),
+        organisation_count=Organisation.objects.filter(partnerships__collaboration__in=ids).distinct().count(),
+        by_service=by_service,
+        by_combination=combinations,
+        by_theme=_count_by_top_level_theme(published),
+    )
+
+
+def _count_by_top_level_theme(published: QuerySet) -> list[ThemeCount]:
+    """Count each record under every top-level theme it touches, primary or secondary.
+
+    This is the rule the `theme` filter applies, so each number matches the list it links to.
+    """
+    themes = list(Theme.objects.all())
+    top_of = {t.pk: (t.parent_id or t.pk) for t in themes}
+    members: dict[int, set[int]] = {}
+    for pk, theme_id in published.exclude(primary_theme=None).values_list("pk", "primary_theme_id"):
+        members.setdefault(top_of[theme_id], set()).add(pk)
+    secondary = Collaboration.secondary_themes.through.objects.filter(collaboration__in=published)
+    for pk, theme_id in secondary.values_list("collaboration_id", "theme_id"):
+        members.setdefault(top_of[theme_id], set()).add(pk)
+    return [ThemeCount(t, len(members.get(t.pk, ()))) for t in themes if t.parent_id is None]
+
+
+# Collaboration list
+
+
+@dataclass
+class CollaborationListData:
+    filterset: CollaborationFilter
+    page: Page
+    is_filtered: bool
+
+
+def collaboration_list_data(*, user, params, page_number=None) -> CollaborationListData:
+    params = params if params is not None else {}
+    filterset = CollaborationFilter(params, queryset=with_list_relations(policy.visible_collaborations(user)))
+    # An invalid filter shows its error and no results, rather than quietly dropping the filter
+    # and listing records the person did not ask for.
+    results = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    is_filtered = any(params.get(name) for name in filterset.filters)
+    return CollaborationListData(
+        filterset=filterset,
+        page=Paginator(results, PAGE_SIZE).get_page(page_number),
+        is_filtered=is_filtered,
+    )
+
+
+# Collaboration detail
+
+
+def collaboration_get(pk: int) -> Collaboration | None:
+    return (
+        Collaboration.objects.select_related("primary_theme__parent", "merged_into")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def collaboration_survivor(collaboration: Collaboration) -> Collaboration:
+    """The record that absorbed this one, following merges of merges."""
+    seen = {collaboration.pk}
+    while collaboration.merged_into_id and collaboration.merged_into_id not in seen:
+        seen.add(collaboration.merged_into_id)
+        collaboration = Collaboration.objects.get(pk=collaboration.merged_into_id)
+    return collaboration
+
+
+@dataclass
+class BenefitGroup:
+    kind: str
+    label: str
+    benefits: list[Benefit]
+
+
+@dataclass
+class CollaborationDetailData:
+    collaboration: Collaboration
+    partners: list[Partner]
+    lead: Organisation | None
+    service_labels: list[str]
+    secondary_themes: list[Theme]
+    benefit_groups: list[BenefitGroup]
+    outcomes: list
+    evidence: list
+    provenance: list
+    contacts: list | None = None
+    history: list | None = None
+
+
+def collaboration_detail_data(*, user, collaboration: Collaboration) -> CollaborationDetailData:
+    partners = list(collaboration.partners.select_related("organisation"))
+    benefits = list(collaboration.benefits.select_related("accrues_to"))
+    groups = [
+        BenefitGroup(kind, str(label), [b for b in benefits if b.kind == kind])
+        for kind, label in BenefitKind.choices
+    ]
+    data = CollaborationDetailData(
+        collaboration=collaboration,
+        partners=partners,
+        lead=next((p.organisation for p in partners if p.is_lead), None),
+        service_labels=service_labels(collaboration.services),
+        secondary_themes=list(collaboration.secondary_themes.select_related("parent")),
+        benefit_groups=[g for g in groups if g.benefits],
+        outcomes=list(collaboration.outcomes.all()),
+        evidence=list(collaboration.evidence.all()),
+        provenance=list(collaboration.provenance.select_related("reported_by")),
+    )
+    if policy.can(user, "view_contacts", collaboration):
+        data.contacts = list(collaboration.contacts.select_related("organisation"))
+    if policy.can(user, "view_history", collaboration):
+        data.history = list(collaboration.history.select_related("history_user").order_by("-history_date")[:100])
+    return data
+
+
+# Organisations
+
+
+@dataclass
+class OrganisationGroup:
+    type: str
+    label: str
+    organisations: list[Organisation]
+
+
+@dataclass
+class OrganisationListData:
+    filterset: OrganisationFilter
+    groups: list[OrganisationGroup]
+    count: int
+
+
+def organisation_list_data(*, user, params) -> OrganisationListData:
+    params = params if params is not None else {}
+    published_ids = published_collaborations(user).values("pk")
+    organisations = Organisation.objects.annotate(
+        collaboration_count=Count(
+            "partnerships", filter=Q(partnerships__collaboration__in=published_ids), distinct=True
+        )
+    ).order_by("name")
+    filterset = OrganisationFilter(params, queryset=organisations)
+    found = list(filterset.qs) if filterset.is_valid() else []
+    groups = [
+        OrganisationGroup(kind, str(label), [o for o in found if o.type == kind])
+        for kind, label in OrganisationType.choices
+    ]
+    return OrganisationListData(filterset=filterset, groups=[g for g in groups if g.organisations], count=len(found))
+
+
+@dataclass
+class OrganisationDetailData:
+    organisation: Organisation
+    aliases: list
+    police_force_areas: list
+    predecessors: list[Organisation]
+    collaborations: list[Collaboration]
+    collaboration_count: int
+    shown_limit: int = PAGE_SIZE
+
+
+def organisation_get(slug: str) -> Organisation | None:
+    return Organisation.objects.select_related("successor").filter(slug=slug).first()
+
+
+def organisation_detail_data(*, user, organisation: Organisation) -> OrganisationDetailData:
+    involving = Collaboration.objects.filter(partners__organisation=organisation)
+    visible = with_list_relations(policy.visible_collaborations(user, involving))
+    return OrganisationDetailData(
+        organisation=organisation,
+        aliases=list(organisation.aliases.all()),
+        police_force_areas=list(organisation.police_force_areas.all()),
+        predecessors=list(organisation.predecessors.all()),
+        collaborations=list(visible[:PAGE_SIZE]),
+        collaboration_count=visible.count(),
+    )

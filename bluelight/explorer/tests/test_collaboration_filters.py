@@ -1,0 +1,128 @@
+"""Filtering the list by q, theme, service, organisation, region and status; bad values are explained."""
+from django.urls import reverse
+
+from bluelight.collaborations.tests.factories import make_collaboration
+
+LIST = reverse("explorer:collaboration_list")
+
+
+def titles(client, **params) -> list[str]:
+    response = client.get(LIST, params)
+    assert response.status_code == 200
+    return sorted(c.title for c in response.context["data"].page.object_list)
+
+
+def test_theme_filter_matches_the_theme_itself(client, register, theme):
+    make_collaboration("surrey_police", "surrey_frs", title="Shared HQ", theme=theme("es_shared_hq"))
+    make_collaboration("kent_police", "kent_frs", title="Searches", theme=theme("dm_missing_people"))
+
+    assert titles(client, theme="es_shared_hq") == ["Shared HQ"]
+
+
+def test_top_level_theme_also_matches_its_sub_themes(client, register, theme):
+    make_collaboration("surrey_police", "surrey_frs", title="Shared HQ", theme=theme("es_shared_hq"))
+    make_collaboration("kent_police", "kent_frs", title="Workshop", theme=theme("es_vehicle_workshop"))
+    make_collaboration("essex_police", "essex_frs", title="Searches", theme=theme("dm_missing_people"))
+
+    assert titles(client, theme="estates") == ["Shared HQ", "Workshop"]
+
+
+def test_theme_filter_matches_secondary_themes_once(client, register, theme):
+    make_collaboration(
+        "surrey_police",
+        "surrey_frs",
+        title="Searches from the shared HQ",
+        theme=theme("dm_missing_people"),
+        secondary_themes=[theme("es_shared_hq"), theme("es_vehicle_workshop")],
+    )
+
+    assert titles(client, theme="estates") == ["Searches from the shared HQ"]
+
+
+def test_service_filter_matches_records_involving_that_service(client, register):
+    make_collaboration("surrey_police", "surrey_frs", title="Police and fire")
+    make_collaboration("kent_frs", "south_east_coast_as", title="Fire and ambulance")
+
+    assert titles(client, service="police") == ["Police and fire"]
+    assert titles(client, service="fire") == ["Fire and ambulance", "Police and fire"]
+    assert titles(client, service="ambulance") == ["Fire and ambulance"]
+    assert titles(client, service="wider") == []
+
+
+def test_organisation_filter_matches_records_with_that_partner(client, register):
+    make_collaboration("surrey_police", "surrey_frs", title="Surrey")
+    make_collaboration("kent_police", "kent_frs", title="Kent")
+    make_collaboration("kent_frs", "surrey_frs", title="Kent and Surrey fire")
+
+    assert titles(client, organisation="surrey_frs") == ["Kent and Surrey fire", "Surrey"]
+
+
+def test_region_filter_matches_a_partners_region_once(client, register):
+    make_collaboration("surrey_police", "surrey_frs", title="South East pair")
+    make_collaboration("essex_police", "london_fire_brigade", title="East and London")
+
+    assert titles(client, region="South East") == ["South East pair"]
+    assert titles(client, region="London") == ["East and London"]
+
+
+def test_status_filter(client, register):
+    make_collaboration("surrey_police", "surrey_frs", title="Running", status="operational")
+    make_collaboration("kent_police", "kent_frs", title="Stopped", status="discontinued", status_reason="Costs")
+
+    assert titles(client, status="discontinued") == ["Stopped"]
+
+
+def test_search_looks_in_title_description_and_partner_names_ignoring_case(client, register):
+    make_collaboration("surrey_police", "surrey_frs", title="Joint station")
+    make_collaboration("kent_police", "kent_frs", title="Drones", description="Shared DRONE pilots")
+    make_collaboration("essex_police", "essex_frs", title="Estates review")
+
+    assert titles(client, q="drone") == ["Drones"]
+    assert titles(client, q="STATION") == ["Joint station"]
+    assert titles(client, q="essex fire") == ["Estates review"]
+
+
+def test_search_finds_partners_by_alias(client, register):
+    make_collaboration("avon_somerset_police", "avon_frs", title="Bristol hub")
+
+    assert titles(client, q="Avon and Somerset Constabulary") == ["Bristol hub"]
+
+
+def test_filters_combine(client, register, theme):
+    make_collaboration("surrey_police", "surrey_frs", title="Surrey HQ", theme=theme("es_shared_hq"))
+    make_collaboration("kent_police", "kent_frs", title="Kent HQ", theme=theme("es_shared_hq"), status="planned")
+
+    assert titles(client, theme="estates", status="planned", region="South East") == ["Kent HQ"]
+
+
+def test_a_bad_filter_value_gives_a_message_not_a_server_error(client, register):
+    make_collaboration("surrey_police", "surrey_frs", title="Surrey")
+
+    response = client.get(LIST, {"theme": "no-such-theme", "status": "sleeping", "organisation": "nobody"})
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<title>Error: Collaborations" in html
+    assert "There is a problem" in html
+    assert '<a href="#id_theme">Select a theme from the list</a>' in html
+    assert '<a href="#id_status">Select a status from the list</a>' in html
+    assert '<a href="#id_organisation">Select an organisation from the list</a>' in html
+    assert "govuk-select--error" in html
+    assert "Correct the filters to see results" in html
+    assert list(response.context["data"].page.object_list) == []
+
+
+def test_a_too_long_search_is_explained(client, register):
+    response = client.get(LIST, {"q": "x" * 201})
+
+    assert response.status_code == 200
+    assert "Search must be 200 characters or fewer" in response.content.decode()
+
+
+def test_filters_keep_their_values_in_the_form(client, register, theme):
+    html = client.get(LIST, {"theme": "estates", "service": "fire", "q": "hub"}).content.decode()
+
+    assert '<option value="estates" selected>' in html
+    assert '<option value="fire" selected>' in html
+    assert 'value="hub"' in html
+    assert 'href="/collaborations/">Clear filters</a>' in html
