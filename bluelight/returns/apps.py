@@ -1,4 +1,5 @@
 """Collection rounds, requests to organisations, returns and their staged items."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

@@ -42,9 +42,7 @@ def _site_url(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def round_scope(
-    *, on: datetime.date, types=(), countries=(), regions=(), organisations=()
-) -> list[Organisation]:
+def round_scope(*, on: datetime.date, types=(), countries=(), regions=(), organisations=()) -> list[Organisation]:
     """The organisations a round asks: those existing on `on`, of the types, countries and regions
     chosen (all of them when none is chosen; the three services when no type is chosen), plus any
     organisations chosen one by one."""
@@ -110,9 +108,7 @@ def round_open(
     scope = (
         []
         if unknown_types
-        else round_scope(
-            on=opens_on, types=types, countries=countries, regions=regions, organisations=organisations
-        )
+        else round_scope(on=opens_on, types=types, countries=countries, regions=regions, organisations=organisations)
     )
     if not scope and not unknown_types:
         errors.setdefault("scope", []).append(
@@ -209,9 +205,7 @@ def round_remind(*, round_: Round, today: datetime.date | None = None) -> Remind
     if round_.state != RoundState.OPEN:
         return summary
     done_states = (ReturnState.SUBMITTED, ReturnState.ACCEPTED)
-    answered = set(
-        Return.objects.filter(round=round_, state__in=done_states).values_list("organisation_id", flat=True)
-    )
+    answered = set(Return.objects.filter(round=round_, state__in=done_states).values_list("organisation_id", flat=True))
     with transaction.atomic():
         pending = list(
             Request.objects.select_for_update()
@@ -299,9 +293,7 @@ def item_values_from_collaboration(collaboration: Collaboration, organisation: O
 def return_start(*, round_: Round, organisation: Organisation, user=None) -> Return:
     """Get the organisation's return for the round, creating it pre-filled with its known collaborations."""
     if not Request.objects.filter(round=round_, organisation=organisation).exists():
-        raise ValidationError(
-            _("%(org)s was not asked in %(round)s.") % {"org": organisation, "round": round_}
-        )
+        raise ValidationError(_("%(org)s was not asked in %(round)s.") % {"org": organisation, "round": round_})
     existing = Return.objects.filter(round=round_, organisation=organisation).first()
     if existing is not None:
         return existing
@@ -435,9 +427,7 @@ class RoundProgress:
     @property
     def to_chase(self) -> list[ProgressRow]:
         order = {NOT_STARTED: 0, ReturnState.RETURNED: 1, ReturnState.DRAFT: 2}
-        return sorted(
-            (r for r in self.rows if not r.answered), key=lambda r: (order[r.state], r.organisation.name)
-        )
+        return sorted((r for r in self.rows if not r.answered), key=lambda r: (order[r.state], r.organisation.name))
 
     def as_json(self) -> dict:
         def breakdown(b: Breakdown) -> dict:
@@ -464,9 +454,7 @@ class RoundProgress:
 def round_progress(*, round_: Round, today: datetime.date | None = None) -> RoundProgress:
     """Who answered: each organisation's state, counts and percentages by type and region, the timeline."""
     requests = list(round_.requests.select_related("organisation"))
-    returns = {
-        r.organisation_id: r for r in Return.objects.filter(round=round_).annotate(n_items=Count("items"))
-    }
+    returns = {r.organisation_id: r for r in Return.objects.filter(round=round_).annotate(n_items=Count("items"))}
     editors = _editor_emails([r.organisation_id for r in requests])
     rows = []
     for request in requests:
@@ -490,9 +478,7 @@ def round_progress(*, round_: Round, today: datetime.date | None = None) -> Roun
         return [Breakdown(label, sum(c.values()), dict(c)) for label, c in sorted(groups.items())]
 
     overall = Breakdown(_("All organisations"), len(rows), dict(Counter(r.state for r in rows)))
-    submitted_days = sorted(
-        timezone.localtime(r.submitted_at).date() for r in rows if r.answered and r.submitted_at
-    )
+    submitted_days = sorted(timezone.localtime(r.submitted_at).date() for r in rows if r.answered and r.submitted_at)
     timeline, running = [], 0
     for day, count in sorted(Counter(submitted_days).items()):
         running += count

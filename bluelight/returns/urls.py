@@ -1,4 +1,5 @@
 """Rounds (analysts) and returns (organisation editors and analysts)."""
+
 from django.urls import path
 
 from bluelight.returns import views

@@ -1,11 +1,250 @@
-"""Round and return pages (being built)."""
-from django.http import HttpResponse
+"""Round and return pages: analysts run rounds; organisation editors fill in their returns."""
+
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bluelight.accounts import policy
+from bluelight.accounts.policy import Action
+from bluelight.organisations.models import Organisation
+from bluelight.returns import items, rounds, selectors, services
+from bluelight.returns.forms import ItemForm, ReviewForm, RoundForm, UploadForm
+from bluelight.returns.models import Request, Return, ReturnItem, Round
+from bluelight.returns.sheet import SheetRefused, size_check
 
 
-def _todo(request, **kwargs):
-    return HttpResponse("not yet")
+def _round_for_analyst(user, round_id: int) -> Round:
+    policy.require(user, Action.MANAGE_ROUNDS)
+    return get_object_or_404(Round, pk=round_id)
 
 
-my_requests = round_list = round_create = round_dashboard = round_progress_chart = _todo
-return_overview = item_edit = item_remove = return_submit_view = return_review = _todo
-return_template = return_upload = _todo
+def _return_context(user, round_id: int, org_slug: str, action: str = Action.VIEW_RETURN):
+    """(round, organisation, request, return or None), after the policy allows `action` on it."""
+    round_ = get_object_or_404(Round, pk=round_id)
+    organisation = get_object_or_404(Organisation, slug=org_slug)
+    request_obj = get_object_or_404(Request, round=round_, organisation=organisation)
+    return_obj = Return.objects.filter(round=round_, organisation=organisation).first()
+    target = return_obj or request_obj
+    if not policy.can(user, Action.VIEW_RETURN, target):
+        raise Http404
+    if action != Action.VIEW_RETURN and not policy.can(user, action, target):
+        raise PermissionDenied(_("This return cannot be changed now."))
+    return round_, organisation, request_obj, return_obj
+
+
+@login_required
+def my_requests(request):
+    if policy.can(request.user, Action.MANAGE_ROUNDS):
+        return redirect("returns:round_list")
+    return render(request, "returns/my_requests.html", {"rows": selectors.requests_for_editor(request.user)})
+
+
+@login_required
+def round_list(request):
+    policy.require(request.user, Action.MANAGE_ROUNDS)
+    return render(request, "returns/round_list.html", {"rows": selectors.round_summaries()})
+
+
+@login_required
+def round_create(request):
+    policy.require(request.user, Action.MANAGE_ROUNDS)
+    form = RoundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            round_ = rounds.round_open(**data, user=request.user)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is open: %(n)d organisations asked.") % {"name": round_, "n": round_.requests.count()},
+            )
+            return redirect(round_)
+    return render(request, "returns/round_form.html", {"form": form})
+
+
+@login_required
+def round_dashboard(request, round_id: int):
+    round_ = _round_for_analyst(request.user, round_id)
+    if request.method == "POST" and request.POST.get("action") == "remind":
+        summary = rounds.round_remind(round_=round_)
+        messages.success(request, selectors.remind_message(summary))
+        return redirect(round_)
+    progress = rounds.round_progress(round_=round_)
+    return render(request, "returns/round_dashboard.html", {"round": round_, "progress": progress})
+
+
+@login_required
+def round_progress_chart(request, round_id: int):
+    round_ = _round_for_analyst(request.user, round_id)
+    svg = selectors.progress_chart_svg(rounds.round_progress(round_=round_))
+    return HttpResponse(svg, content_type="image/svg+xml")
+
+
+@login_required
+def return_overview(request, round_id: int, org: str):
+    round_, organisation, request_obj, return_obj = _return_context(request.user, round_id, org)
+    if request.method == "POST" and request.POST.get("action") == "start":
+        policy.require(request.user, Action.EDIT_RETURN, return_obj or request_obj)
+        try:
+            rounds.return_start(round_=round_, organisation=organisation, user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("returns:return_overview", round_.pk, organisation.slug)
+    context = selectors.return_page(request.user, round_, organisation, return_obj)
+    context["review_form"] = ReviewForm()
+    return render(request, "returns/return_overview.html", context)
+
+
+@login_required
+def item_edit(request, round_id: int, org: str, item_id: int | None = None):
+    round_, organisation, _request, return_obj = _return_context(request.user, round_id, org, Action.EDIT_RETURN)
+    if return_obj is None:
+        return redirect("returns:return_overview", round_.pk, organisation.slug)
+    item = get_object_or_404(ReturnItem, pk=item_id, return_obj=return_obj) if item_id else None
+    choices = selectors.item_form_choices()
+    if request.method == "POST":
+        form = ItemForm(request.POST, **choices)
+        form.is_valid()
+        data, errors = items.return_item_check(return_obj=return_obj, item=item, cells=form.cells())
+        if not errors:
+            items.return_item_save(return_obj=return_obj, item=item, data=data, user=request.user)
+            messages.success(request, _("Saved %(title)s.") % {"title": data.title})
+            return redirect("returns:return_overview", round_.pk, organisation.slug)
+        for error in errors:
+            form.add_error(error.column if error.column in form.fields else "partner_1", error.message)
+    else:
+        form = ItemForm(initial=selectors.item_initial(item) if item else {}, **choices)
+    return render(
+        request,
+        "returns/item_form.html",
+        {"form": form, "item": item, "round": round_, "organisation": organisation, "org_names": selectors.org_names()},
+    )
+
+
+@login_required
+@require_POST
+def item_remove(request, round_id: int, org: str, item_id: int):
+    round_, organisation, _request, return_obj = _return_context(request.user, round_id, org, Action.EDIT_RETURN)
+    item = get_object_or_404(ReturnItem, pk=item_id, return_obj=return_obj)
+    items.return_item_remove(item=item)
+    messages.success(request, _("Removed %(title)s from the return.") % {"title": item.title})
+    return redirect("returns:return_overview", round_.pk, organisation.slug)
+
+
+@login_required
+@require_POST
+def return_submit_view(request, round_id: int, org: str):
+    round_, organisation, _request, return_obj = _return_context(request.user, round_id, org, Action.EDIT_RETURN)
+    if return_obj is None:
+        raise Http404
+    try:
+        rounds.return_submit(return_obj=return_obj, user=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Your return has been submitted. Thank you."))
+    return redirect("returns:return_overview", round_.pk, organisation.slug)
+
+
+@login_required
+@require_POST
+def return_review(request, round_id: int, org: str):
+    policy.require(request.user, Action.REVIEW_RETURN)
+    round_, organisation, _request, return_obj = _return_context(request.user, round_id, org)
+    form = ReviewForm(request.POST)
+    if return_obj is None:
+        raise Http404
+    if form.is_valid():
+        try:
+            if form.cleaned_data["decision"] == "accept":
+                rounds.return_accept(return_obj=return_obj, user=request.user)
+                messages.success(request, _("Return accepted."))
+            else:
+                rounds.return_send_back(return_obj=return_obj, comment=form.cleaned_data["comment"], user=request.user)
+                messages.success(request, _("Return sent back for changes."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("returns:return_overview", round_.pk, organisation.slug)
+    context = selectors.return_page(request.user, round_, organisation, return_obj)
+    context["review_form"] = form
+    return render(request, "returns/return_overview.html", context, status=400)
+
+
+@login_required
+def return_template(request, round_id: int, org: str):
+    round_, organisation, _request, _return = _return_context(request.user, round_id, org)
+    content = services.template_build(round=round_, organisation=organisation)
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="return-{organisation.slug}-{round_.pk}.xlsx"'
+    return response
+
+
+def _upload_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "uploads"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@login_required
+def return_upload(request, round_id: int, org: str):
+    """Upload, preview (a dry run), then confirm: the file waits on disk between the two steps."""
+    round_, organisation, request_obj, return_obj = _return_context(request.user, round_id, org)
+    policy.require(request.user, Action.EDIT_RETURN, return_obj or request_obj)
+    context = {"round": round_, "organisation": organisation, "form": UploadForm()}
+    pending = request.session.get("pending_upload")
+    if request.method == "POST" and request.POST.get("action") == "confirm":
+        token = request.POST.get("token", "")
+        if not pending or pending.get("token") != token or pending.get("key") != [round_.pk, organisation.pk]:
+            messages.error(request, _("That upload has expired: upload the file again."))
+            return redirect("returns:return_upload", round_.pk, organisation.slug)
+        path = _upload_dir() / token
+        content = path.read_bytes()
+        result = services.return_import(
+            round=round_, organisation=organisation, content=content, filename=pending["filename"], user=request.user
+        )
+        path.unlink(missing_ok=True)
+        request.session.pop("pending_upload", None)
+        if result.ok:
+            messages.success(request, result.summary())
+            return redirect("returns:return_overview", round_.pk, organisation.slug)
+        context["result"] = result
+        return render(request, "returns/upload.html", context, status=400)
+    if request.method == "POST":
+        form = UploadForm(request.POST, request.FILES)
+        context["form"] = form
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                size_check(upload.size, upload.name)
+            except SheetRefused as exc:
+                form.add_error("file", str(exc))
+                return render(request, "returns/upload.html", context, status=400)
+            content = upload.read()
+            result = services.return_import(
+                round=round_, organisation=organisation, content=content, filename=upload.name, dry_run=True
+            )
+            context["result"] = result
+            if result.ok:
+                token = secrets.token_urlsafe(16)
+                (_upload_dir() / token).write_bytes(content)
+                request.session["pending_upload"] = {
+                    "token": token,
+                    "filename": upload.name,
+                    "key": [round_.pk, organisation.pk],
+                }
+                context["token"] = token
+            return render(request, "returns/upload.html", context, status=200 if result.ok else 400)
+        return render(request, "returns/upload.html", context, status=400)
+    return render(request, "returns/upload.html", context)

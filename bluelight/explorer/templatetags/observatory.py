@@ -91,6 +91,12 @@ NAVIGATION = [
 ]
 
 
+def _section(label, name: str, view_name: str) -> dict:
+    """A navigation item for an app's pages: active anywhere in that app."""
+    app = name.split(":")[0]
+    return {"label": label, "href": reverse(name), "active": view_name.startswith(app + ":"), "current": view_name == name}
+
+
 @register.simple_tag(takes_context=True)
 def service_navigation(context) -> list[dict]:
     """The service navigation items, marking the current section; "Manage records" for those who may."""
@@ -101,7 +107,12 @@ def service_navigation(context) -> list[dict]:
         {"label": label, "href": reverse(name), "active": view_name in section, "current": view_name == name}
         for label, name, section in NAVIGATION
     ]
-    if policy.can(getattr(request, "user", None), "use_admin"):
+    user = getattr(request, "user", None)
+    if policy.can(user, "manage_rounds"):
+        items.append(_section(_("Rounds"), "returns:round_list", view_name))
+    elif user is not None and user.is_authenticated and policy.editor_organisation_ids(user):
+        items.append(_section(_("Your returns"), "returns:my_requests", view_name))
+    if policy.can(user, "use_admin"):
         items.append({"label": _("Manage records"), "href": reverse("admin:index"), "active": False, "current": False})
     return items
 

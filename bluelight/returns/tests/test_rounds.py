@@ -15,9 +15,7 @@ OPENS, CLOSES = datetime.date(2026, 6, 1), datetime.date(2026, 6, 30)
 
 
 def open_round(**kwargs):
-    return rounds.round_open(
-        name=kwargs.pop("name", "Summer 2026"), opens_on=OPENS, closes_on=CLOSES, **kwargs
-    )
+    return rounds.round_open(name=kwargs.pop("name", "Summer 2026"), opens_on=OPENS, closes_on=CLOSES, **kwargs)
 
 
 def test_a_round_for_one_region_asks_every_force_fire_service_and_ambulance_trust_there(register):
@@ -40,9 +38,7 @@ def test_organisations_can_be_added_one_by_one(register, org):
     assert "pcc_surrey" in asked and "south_wales_police" in asked and len(asked) == 5
 
 
-def test_opening_a_round_emails_the_editors_of_each_organisation_asked(
-    cast, django_capture_on_commit_callbacks
-):
+def test_opening_a_round_emails_the_editors_of_each_organisation_asked(cast, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         round_ = open_round(regions=["South East"])
     recipients = sorted(addr for m in mail.outbox for addr in m.to)
@@ -127,3 +123,19 @@ def test_progress_counts_states_by_type_and_region_and_lists_who_to_chase(regist
     assert progress.days_to_deadline == 10
     chase = [r.organisation.slug for r in progress.to_chase]
     assert "surrey_police" not in chase and chase.index("kent_police") < chase.index("kent_frs")
+
+
+def test_remind_command_is_safe_to_run_twice_a_day_from_cron(cast):
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    round_ = open_round(regions=["South East"])
+    mail.outbox.clear()
+    first, second = StringIO(), StringIO()
+    call_command("returns", "remind", "--round", round_.name, "--json", stdout=first)
+    call_command("returns", "remind", "--round", str(round_.pk), "--json", stdout=second)
+    assert sorted(json.loads(first.getvalue())["reminded"]) == ["Kent Fire and Rescue Service", "Surrey Police"]
+    assert json.loads(second.getvalue())["reminded"] == []
+    assert len(mail.outbox) == 2

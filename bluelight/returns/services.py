@@ -1,0 +1,287 @@
+"""Returns workflows: import a return file into staged items, build an organisation's template."""
+
+import re
+from dataclasses import dataclass, field
+
+from django.db import connections, router, transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from bluelight.collaborations.models import Collaboration, Publication, Theme
+from bluelight.organisations.models import Organisation
+from bluelight.organisations.resolution import Resolver
+from bluelight.returns import template
+from bluelight.returns.models import Channel, ItemAction, ItemPartner, Return, ReturnItem, Round
+from bluelight.returns.sheet import ItemData, RowError, sheet_parse
+
+BATCH_SIZE = 500
+CHANGE_REASON = "spreadsheet import"
+# Template rows for known collaborations carry the reference C<id>.
+_KNOWN_REFERENCE = re.compile(r"C(\d{1,18})", re.I)
+
+
+@dataclass
+class ImportResult:
+    """What an import found (the preview) and did; `errors` non-empty means nothing was written."""
+
+    round: Round
+    organisation: Organisation
+    dry_run: bool = False
+    errors: list[RowError] = field(default_factory=list)
+    rows: int = 0
+    to_create: list[str] = field(default_factory=list)
+    to_update: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    left_alone: list[str] = field(default_factory=list)  # in the return, not in the file: kept as they are
+    created: int = 0
+    updated: int = 0
+    return_id: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def as_json(self) -> dict:
+        return {
+            "ok": self.ok,
+            "dry_run": self.dry_run,
+            "round": {"id": self.round.pk, "name": self.round.name},
+            "organisation": {"id": self.organisation.slug, "name": self.organisation.name},
+            "return": self.return_id,
+            "rows": self.rows,
+            "to_create": self.to_create,
+            "to_update": self.to_update,
+            "unchanged": self.unchanged,
+            "left_alone": self.left_alone,
+            "created": self.created,
+            "updated": self.updated,
+            "errors": [e.as_json() for e in self.errors],
+        }
+
+    def summary(self) -> str:
+        if not self.ok:
+            return f"{len(self.errors)} problem(s) found; nothing was imported."
+        counts = f"{len(self.to_create)} new, {len(self.to_update)} updated, {len(self.unchanged)} unchanged"
+        left = (
+            f"; {len(self.left_alone)} item(s) already in the return were not in the file and were left "
+            f"as they are ({', '.join(self.left_alone[:10])}{', ...' if len(self.left_alone) > 10 else ''})"
+            if self.left_alone
+            else ""
+        )
+        if self.dry_run:
+            return f"Dry run, nothing written: {self.rows} rows would give {counts}{left}."
+        return f"Imported {self.rows} rows into the return of {self.organisation} for {self.round}: {counts}{left}."
+
+
+def _state_problem(return_obj: Return | None) -> RowError | None:
+    if return_obj is None or return_obj.is_editable_by_organisation:
+        return None
+    return RowError(
+        None,
+        "return",
+        return_obj.state,
+        f"this return has been {return_obj.state}; ask an analyst to return it for changes",
+    )
+
+
+def _partner_set(partners) -> set[tuple[int, str]]:
+    return {(org.pk, typed) for org, typed in partners}
+
+
+def _differs(item: ReturnItem, data: ItemData, known_id: int | None) -> bool:
+    for name in ItemData.ITEM_FIELDS:
+        new = getattr(data, name)
+        if name in ("lead_organisation", "theme"):
+            if getattr(item, f"{name}_id") != (new.pk if new is not None else None):
+                return True
+        elif getattr(item, name) != new:
+            return True
+    if item.known_collaboration_id != known_id:
+        return True
+    return {(p.organisation_id, p.typed_as) for p in item.partners.all()} != _partner_set(data.partners)
+
+
+def _known_collaborations(organisation: Organisation, items: list[ItemData]) -> dict[str, int]:
+    """reference -> collaboration id, for C<id> references to collaborations the organisation is in."""
+    wanted = {}
+    for data in items:
+        match = _KNOWN_REFERENCE.fullmatch(data.reference)
+        if match:
+            wanted[data.reference] = int(match[1])
+    if not wanted:
+        return {}
+    ids = set(
+        Collaboration.objects.filter(pk__in=set(wanted.values()), partners__organisation=organisation).values_list(
+            "pk", flat=True
+        )
+    )
+    return {ref: pk for ref, pk in wanted.items() if pk in ids}
+
+
+def _plan(result: ImportResult, return_obj: Return | None, items: list[ItemData], known: dict[str, int]):
+    """Split the file's items into new and changed ones against what the return holds now."""
+    existing: dict[str, ReturnItem] = {}
+    if return_obj is not None:
+        existing = {i.reference: i for i in return_obj.items.prefetch_related("partners")}
+    creates, updates = [], []
+    for data in items:
+        item = existing.get(data.reference)
+        if item is None:
+            creates.append(data)
+        elif _differs(item, data, known.get(data.reference)):
+            updates.append((item, data))
+        else:
+            result.unchanged.append(data.reference)
+    in_file = {d.reference for d in items}
+    result.to_create = [d.reference for d in creates]
+    result.to_update = [d.reference for _item, d in updates]
+    result.left_alone = [ref for ref in existing if ref not in in_file]
+    return creates, updates
+
+
+def _fill(item: ReturnItem, data: ItemData, known: dict[str, int]) -> ReturnItem:
+    for name, value in data.item_fields().items():
+        setattr(item, name, value)
+    item.known_collaboration_id = known.get(data.reference)
+    item.action = ItemAction.UPDATE if item.known_collaboration_id else ItemAction.NEW
+    return item
+
+
+def _rows_update(items: list[ReturnItem], fields: list[str]) -> None:
+    """Write `fields` of already-saved items with one prepared UPDATE run for every row.
+
+    Django's bulk_update builds a CASE expression per field and row: 10,000 changed rows took
+    two minutes on SQLite. executemany of one UPDATE takes about a second. Values go through each
+    field's get_db_prep_save, exactly as Model.save() and QuerySet.update() prepare them.
+    """
+    connection = connections[router.db_for_write(ReturnItem)]
+    quote = connection.ops.quote_name
+    model_fields = [ReturnItem._meta.get_field(name) for name in fields]
+    assignments = ", ".join(f"{quote(f.column)} = %s" for f in model_fields)
+    sql = (
+        f"UPDATE {quote(ReturnItem._meta.db_table)} SET {assignments} "  # noqa: S608 - names from the model
+        f"WHERE {quote(ReturnItem._meta.pk.column)} = %s"
+    )
+    params = [
+        [f.get_db_prep_save(getattr(item, f.attname), connection) for f in model_fields] + [item.pk] for item in items
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
+def _partners_insert(rows: list[tuple[int, int, str]]) -> None:
+    """ItemPartner rows (item id, organisation id, as typed) in one prepared INSERT run for every row.
+
+    Returns name three or four partners a row: bulk_create of 35,000 ItemPartner objects took a
+    quarter of the 10,000-row benchmark, executemany a fiftieth. ItemPartner has no history, no
+    defaults and no signals, so nothing that save() would do is skipped.
+    """
+    connection = connections[router.db_for_write(ItemPartner)]
+    quote = connection.ops.quote_name
+    columns = ", ".join(
+        quote(ItemPartner._meta.get_field(name).column) for name in ("item", "organisation", "typed_as")
+    )
+    sql = f"INSERT INTO {quote(ItemPartner._meta.db_table)} ({columns}) VALUES (%s, %s, %s)"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+def return_import(
+    *,
+    round: Round,
+    organisation: Organisation,
+    content: bytes,
+    filename: str,
+    user=None,
+    dry_run: bool = False,
+    resolver: Resolver | None = None,
+) -> ImportResult:
+    """Validate a whole return file, then stage its rows as the organisation's return items in one go.
+
+    Any error anywhere means nothing is written. Rows update the return's items with the same
+    reference; items not in the file are left alone and listed. A submitted or accepted return
+    is refused until an analyst returns it for changes.
+    """
+    result = ImportResult(round=round, organisation=organisation, dry_run=dry_run)
+    parsed = sheet_parse(
+        content=content, filename=filename, organisation=organisation, day=round.reference_date, resolver=resolver
+    )
+    result.rows = parsed.rows
+    result.errors = list(parsed.errors)
+    current = Return.objects.filter(round=round, organisation=organisation).first()
+    problem = _state_problem(current)
+    if problem:
+        result.errors.insert(0, problem)
+    if result.errors:
+        return result
+    known = _known_collaborations(organisation, parsed.items)
+    if dry_run:
+        result.return_id = current.pk if current else None
+        _plan(result, current, parsed.items, known)
+        return result
+
+    with transaction.atomic():
+        return_obj, _created = Return.objects.select_for_update().get_or_create(
+            round=round, organisation=organisation, defaults={"channel": Channel.SPREADSHEET}
+        )
+        problem = _state_problem(return_obj)  # it may have been submitted since we looked
+        if problem:
+            result.errors.append(problem)
+            return result
+        result.return_id = return_obj.pk
+        creates, updates = _plan(result, return_obj, parsed.items, known)
+        if return_obj.channel != Channel.SPREADSHEET:
+            return_obj.channel = Channel.SPREADSHEET
+            if user is not None:
+                return_obj._history_user = user  # who simple_history records for this change
+            return_obj.save(update_fields=["channel"])
+
+        new_items = [_fill(ReturnItem(return_obj=return_obj), data, known) for data in creates]
+        new_items = bulk_create_with_history(
+            new_items, ReturnItem, batch_size=BATCH_SIZE, default_user=user, default_change_reason=CHANGE_REASON
+        )
+        now = timezone.now()
+        changed = []
+        for item, data in updates:
+            _fill(item, data, known).updated_at = now
+            changed.append(item)
+        if changed:
+            _rows_update(changed, [*ItemData.ITEM_FIELDS, "known_collaboration", "action", "updated_at"])
+            ReturnItem.history.bulk_history_create(
+                changed, batch_size=BATCH_SIZE, update=True, default_user=user, default_change_reason=CHANGE_REASON
+            )
+            for start in range(0, len(changed), BATCH_SIZE):
+                ItemPartner.objects.filter(item__in=changed[start : start + BATCH_SIZE]).delete()
+        _partners_insert(
+            [
+                (item.pk, org.pk, typed)
+                for item, data in [*zip(new_items, creates, strict=True), *updates]
+                for org, typed in data.partners
+            ]
+        )
+        result.created, result.updated = len(new_items), len(changed)
+    return result
+
+
+def template_build(*, round: Round, organisation: Organisation) -> bytes:
+    """The organisation's returns template for the round (.xlsx), pre-filled with its known collaborations.
+
+    Known collaborations are those it is a partner in, published or not (merged and withdrawn
+    records are left out); each row's reference is C<id>, so importing it back updates that row.
+    """
+    collaborations = (
+        Collaboration.objects.filter(partners__organisation=organisation, merged_into__isnull=True)
+        .exclude(publication=Publication.WITHDRAWN)
+        .distinct()
+        .order_by("pk")
+        .select_related("primary_theme")
+        .prefetch_related("partners__organisation", "benefits", "outcomes", "contacts", "evidence")
+    )
+    rows = [template.row_from_collaboration(c, organisation) for c in collaborations]
+    themes = list(Theme.objects.select_related("parent"))
+    organisations = list(
+        Organisation.objects.valid_on(round.reference_date).prefetch_related("aliases").order_by("name")
+    )
+    return template.workbook_build(
+        rows=rows, themes=themes, organisations=organisations, round=round, organisation=organisation
+    )

@@ -1,0 +1,809 @@
+"""Reading a return file (.xlsx or UTF-8 .csv): refuse unsafe files, then clean every row, naming each problem.
+
+Two stages. `table_read` turns bytes into a header and rows of cell text, refusing anything that
+is not a plain spreadsheet (old .xls, .ods, other encodings, zip bombs, oversized files). Then
+`ReturnRow`, one `clean_<column>` method per template column, turns each row into `ItemData`
+or `RowError`s. `sheet_parse` runs both and collects every error in the file at once; it never
+writes to the database.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import difflib
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+import openpyxl
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator, URLValidator
+from openpyxl.utils import get_column_letter
+
+from bluelight.collaborations.models import Basis, Scope, Status, Theme
+from bluelight.collaborations.partial_dates import parse_partial_date
+from bluelight.organisations.models import Organisation
+from bluelight.organisations.resolution import Resolution, Resolver
+
+REQUIRED_COLUMNS = (
+    "reference",
+    "title",
+    "description",
+    "partners",
+    "lead_organisation",
+    "theme",
+    "status",
+    "start_date",
+    "end_date",
+    "scope",
+    "one_off_cost_gbp",
+    "one_off_savings_gbp",
+    "annual_savings_gbp",
+    "savings_basis",
+    "price_year",
+    "benefits",
+    "evidence_url",
+    "contact_name",
+    "contact_email",
+)
+OPTIONAL_COLUMNS = ("external_funding_gbp", "outcomes", "lessons")
+COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+MONEY_COLUMNS = ("one_off_cost_gbp", "one_off_savings_gbp", "annual_savings_gbp", "external_funding_gbp")
+SAVINGS_COLUMNS = ("one_off_savings_gbp", "annual_savings_gbp")
+
+DEFAULT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+DEFAULT_MAX_ROWS = 20_000
+# An .xlsx is a zip: these bound what it may unpack to before openpyxl is allowed to open it.
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+MAX_ZIP_ENTRIES = 2_000
+# Worksheet XML compresses 10 to 30 times; a zip bomb compresses thousands of times.
+MAX_ZIP_RATIO = 200
+ZIP_RATIO_MIN_BYTES = 1024 * 1024
+# Read past this many rows (blank ones included) only to find more data: a stray cell far
+# down would otherwise make us walk a million empty rows.
+BLANK_ROW_ALLOWANCE = 5
+
+# Field lengths match ReturnItem's max_length; free text is bounded so one cell cannot be a novel.
+TEXT_LIMIT = 10_000
+LIMITS = {
+    "reference": 60,
+    "title": 250,
+    "description": TEXT_LIMIT,
+    "benefits": TEXT_LIMIT,
+    "outcomes": TEXT_LIMIT,
+    "lessons": TEXT_LIMIT,
+    "evidence_url": 500,
+    "contact_name": 150,
+    "contact_email": 254,
+    "partner": 250,
+}
+MAX_AMOUNT = Decimal("1000000000000")  # ReturnItem money fields hold 12 digits before the point
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".numbers", ".xlsb")
+SAVE_AS_XLSX = "open it in Excel and choose File > Save As > Excel Workbook (.xlsx)"
+SAVE_AS_CSV = "in Excel choose File > Save As > CSV UTF-8 (Comma delimited) (.csv), or send the .xlsx"
+
+
+def max_upload_bytes() -> int:
+    return getattr(settings, "RETURNS_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES)
+
+
+def max_rows() -> int:
+    return getattr(settings, "RETURNS_MAX_ROWS", DEFAULT_MAX_ROWS)
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem in a return file. `row` is the row number the user sees (header = 1; None = whole file)."""
+
+    row: int | None
+    column: str
+    value: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"row {self.row}, column {self.column}" if self.row else (self.column or "file")
+        value = f" (value: {_shorten(self.value)})" if self.value else ""
+        return f"{where}: {self.message}{value}"
+
+    def as_json(self) -> dict:
+        return {"row": self.row, "column": self.column, "value": self.value, "message": self.message}
+
+
+def _shorten(text: str, limit: int = 80) -> str:
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class SheetRefused(Exception):
+    """The file as a whole cannot be read; the message says what to do instead."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+# ---------------------------------------------------------------------------------------------
+# Stage 1: bytes to a table of cell text
+
+
+@dataclass
+class Table:
+    header: list[str]
+    rows: list[tuple[int, list[str]]]  # (row number as the user sees it, cell texts), blank rows left out
+
+
+def size_check(size: int, filename: str) -> None:
+    """Refuse a file over RETURNS_MAX_UPLOAD_BYTES (callers with a path can check before reading it)."""
+    limit = max_upload_bytes()
+    if size > limit:
+        raise SheetRefused(
+            f"{filename} is {size / 1_048_576:.1f} MB, more than the {limit / 1_048_576:.0f} MB limit: "
+            "remove pictures and other sheets, or split the return into two files"
+        )
+
+
+def table_read(content: bytes, filename: str) -> Table:
+    """The header and non-blank rows of a return file, as text; raises SheetRefused for unusable files."""
+    size_check(len(content), filename)
+    if content.startswith(OLE_MAGIC):
+        if "EncryptionInfo".encode("utf-16-le") in content:
+            raise SheetRefused(f"{filename} is protected with a password: remove the password, then {SAVE_AS_XLSX}")
+        raise SheetRefused(f"{filename} is an old Excel 97-2003 (.xls) file: {SAVE_AS_XLSX}")
+    if content.startswith(ZIP_MAGIC):
+        return _xlsx_read(content, filename)
+    suffix = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if suffix in (".csv", ".txt"):
+        return _csv_read(content, filename)
+    if suffix in SPREADSHEET_SUFFIXES:
+        raise SheetRefused(f"{filename} is not a spreadsheet (its content is not an Excel workbook): {SAVE_AS_XLSX}")
+    raise SheetRefused(f"send the return as an Excel workbook (.xlsx) or a CSV UTF-8 file, not {filename}")
+
+
+def cell_text(value) -> str:
+    """A cell as the text it shows: numbers without a spurious '.0', dates as ISO, formulas as typed."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(sep=" ")
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    text = getattr(value, "text", None)  # openpyxl's ArrayFormula and DataTableFormula
+    return str(text) if text is not None else str(value)
+
+
+def _rows_limit(rows: Iterable[tuple[int, list[str]]], filename: str) -> list[tuple[int, list[str]]]:
+    limit = max_rows()
+    kept = []
+    for number, cells in rows:
+        if number > limit * BLANK_ROW_ALLOWANCE + 1:
+            raise SheetRefused(
+                f"{filename} has rows down to row {number:,}: delete the empty rows below your data "
+                f"(a return holds at most {limit:,} rows)"
+            )
+        if any(c.strip() for c in cells):
+            kept.append((number, cells))
+            if len(kept) > limit:
+                raise SheetRefused(
+                    f"{filename} has more than {limit:,} rows of collaborations: split it into files "
+                    f"of at most {limit:,} rows"
+                )
+    return kept
+
+
+def _csv_read(content: bytes, filename: str) -> Table:
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise SheetRefused(f"{filename} is saved as UTF-16 (Unicode text): {SAVE_AS_CSV}")
+    if b"\x00" in content[:65536]:
+        raise SheetRefused(f"{filename} is not a text file, so not a CSV: {SAVE_AS_XLSX}")
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = content[: exc.start].count(b"\n") + 1
+        raise SheetRefused(
+            f"{filename} is not UTF-8 text (first unreadable character on line {line}); "
+            f"it was probably saved as plain CSV: save it as CSV UTF-8 ({SAVE_AS_CSV})"
+        ) from None
+    # Excel in some locales saves "CSV" with semicolons between columns. The header row holds
+    # no partner lists, so counting its separators tells which one the file uses.
+    header_line = text.split("\n", 1)[0]
+    delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+
+    def numbered() -> Iterator[tuple[int, list[str]]]:
+        try:
+            for cells in reader:
+                yield reader.line_num, cells
+        except csv.Error as exc:
+            raise SheetRefused(f"{filename} line {reader.line_num} cannot be read as CSV: {exc}") from None
+
+    rows = iter(numbered())
+    first = next(rows, None)
+    if first is None:
+        raise SheetRefused(f"{filename} is empty: fill in the template, keeping its header row")
+    # csv counts physical lines; users count records, and a quoted cell may span lines.
+    body = ((index, cells) for index, (_line, cells) in enumerate(rows, start=2))
+    return Table(header=first[1], rows=_rows_limit(body, filename))
+
+
+def _zip_check(archive: zipfile.ZipFile, filename: str) -> None:
+    """Refuse zips that are not workbooks, or that would unpack to far more than they weigh."""
+    entries = archive.infolist()
+    names = {e.filename for e in entries}
+    if "mimetype" in names:
+        with archive.open("mimetype") as handle:
+            mimetype = handle.read(200)
+        if mimetype.startswith(ODS_MIMETYPE):
+            raise SheetRefused(f"{filename} is an OpenDocument spreadsheet (.ods): {SAVE_AS_XLSX}")
+        raise SheetRefused(f"{filename} is an OpenDocument file, not a spreadsheet: {SAVE_AS_XLSX}")
+    if len(entries) > MAX_ZIP_ENTRIES:
+        raise SheetRefused(f"{filename} holds {len(entries):,} parts, far more than a workbook: {SAVE_AS_XLSX}")
+    total = sum(e.file_size for e in entries)
+    if total > MAX_UNZIPPED_BYTES:
+        raise SheetRefused(
+            f"{filename} unpacks to {total / 1_048_576:,.0f} MB, more than the "
+            f"{MAX_UNZIPPED_BYTES / 1_048_576:.0f} MB allowed: split the return into smaller files"
+        )
+    for entry in entries:
+        ratio = entry.file_size / max(entry.compress_size, 1)
+        if entry.file_size > ZIP_RATIO_MIN_BYTES and ratio > MAX_ZIP_RATIO:
+            raise SheetRefused(
+                f"{filename} is compressed {ratio:,.0f} times over in {entry.filename}, as a zip bomb is; "
+                f"it was not opened: {SAVE_AS_XLSX}"
+            )
+    if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
+        raise SheetRefused(f"{filename} is a zip file but not an Excel workbook: {SAVE_AS_XLSX}")
+    if "xl/workbook.bin" in names:
+        raise SheetRefused(f"{filename} is an Excel binary workbook (.xlsb): {SAVE_AS_XLSX}")
+
+
+def _xlsx_read(content: bytes, filename: str) -> Table:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise SheetRefused(f"{filename} is damaged or not a spreadsheet: {SAVE_AS_XLSX}") from None
+    with archive:
+        _zip_check(archive, filename)
+    try:
+        # data_only=False: a formula is read as its text ("=SUM(A1)") and never evaluated.
+        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+    except Exception as exc:  # openpyxl raises many kinds of error on malformed parts
+        raise SheetRefused(f"{filename} could not be read as an Excel workbook ({exc}): {SAVE_AS_XLSX}") from None
+    try:
+        sheet = next((ws for ws in workbook.worksheets if ws.title.strip().lower() == "return"), None)
+        sheet = sheet or (workbook.worksheets[0] if workbook.worksheets else None)
+        if sheet is None:
+            raise SheetRefused(f"{filename} has no worksheet: fill in the template's Return sheet")
+        try:
+            rows = (
+                (number, [cell_text(v) for v in values])
+                for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+            )
+            first = next(rows, None)
+            if first is None:
+                raise SheetRefused(f"{filename} is empty: fill in the template, keeping its header row")
+            return Table(header=first[1], rows=_rows_limit(rows, filename))
+        except SheetRefused:
+            raise
+        except Exception as exc:  # malformed sheet XML surfaces only while reading rows
+            raise SheetRefused(f"{filename} could not be read as an Excel workbook ({exc}): {SAVE_AS_XLSX}") from None
+    finally:
+        workbook.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Stage 2: cells to clean values
+
+
+@dataclass
+class ItemData:
+    """One row, cleaned: the values a ReturnItem holds, with its partners and the original cells."""
+
+    row_number: int
+    reference: str
+    title: str
+    partners: list[tuple[Organisation, str]]  # (organisation, as typed; "" when implied)
+    lead_organisation: Organisation | None = None
+    description: str = ""
+    theme: Theme | None = None
+    status: str = Status.OPERATIONAL
+    start_date: datetime.date | None = None
+    start_precision: str = "year"
+    end_date: datetime.date | None = None
+    end_precision: str = "year"
+    scope: str = ""
+    one_off_cost_gbp: Decimal | None = None
+    one_off_savings_gbp: Decimal | None = None
+    annual_savings_gbp: Decimal | None = None
+    external_funding_gbp: Decimal | None = None
+    savings_basis: str = ""
+    price_year: int | None = None
+    benefits: str = ""
+    outcomes: str = ""
+    lessons: str = ""
+    evidence_url: str = ""
+    contact_name: str = ""
+    contact_email: str = ""
+    raw: dict = field(default_factory=dict)
+
+    # The ReturnItem fields this data sets (partners are written as ItemPartner rows).
+    ITEM_FIELDS = (
+        "row_number", "reference", "title", "description", "lead_organisation", "theme", "status",
+        "start_date", "start_precision", "end_date", "end_precision", "scope", "one_off_cost_gbp",
+        "one_off_savings_gbp", "annual_savings_gbp", "external_funding_gbp", "savings_basis",
+        "price_year", "benefits", "outcomes", "lessons", "evidence_url", "contact_name",
+        "contact_email", "raw",
+    )  # fmt: skip
+
+    def item_fields(self) -> dict:
+        return {name: getattr(self, name) for name in self.ITEM_FIELDS}
+
+
+class CellError(Exception):
+    """A cell cannot be used. `problems` are (value, message) pairs: one cell may hold several (partners)."""
+
+    def __init__(self, message: str = "", *, value: str | None = None, problems=None):
+        super().__init__(message)
+        self.problems: list[tuple[str | None, str]] = problems or [(value, message)]
+
+
+def _normal(text: str) -> str:
+    """Case, underscores, hyphens and spacing folded, for matching choices typed by hand."""
+    return " ".join(re.sub(r"[_\-]+", " ", str(text)).lower().split())
+
+
+def _choices(choices) -> dict[str, str]:
+    """Accept each choice by its value or its label, in any case."""
+    lookup = {}
+    for value, label in choices:
+        lookup[_normal(value)] = value
+        lookup[_normal(label)] = value
+    return lookup
+
+
+STATUS_LOOKUP = _choices(Status.choices)
+SCOPE_LOOKUP = _choices(Scope.choices)
+BASIS_LOOKUP = {
+    **_choices(Basis.choices),
+    "projected": Basis.ESTIMATED,
+    "realized": Basis.REALISED,
+    "independently evaluated": Basis.INDEPENDENTLY_EVALUATED,
+}
+NOTHING = {"-", "–", "—", "n/a", "na", "none"}  # how people write "no figure" in a money cell
+_RANGE = re.compile(r"\d\s*(?:k|m)?\s*(?:-|–|—|to)\s*£?\s*\d", re.I)
+_MONEY = re.compile(r"(\d+(?:\.\d+)?|\.\d+)(k|m|thousand|million)?", re.I)
+_GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?:k|m|thousand|million)?", re.I)
+_NUMBER_LIKE = re.compile(r"[\d,.]+(?:k|m|thousand|million)?", re.I)
+_UNITS = {"k": 1_000, "thousand": 1_000, "m": 1_000_000, "million": 1_000_000}
+_PRICE_YEAR = re.compile(r"(\d{4})(?:\s*[/\-]\s*(?:\d{2}|\d{4}))?")
+_email = EmailValidator()
+_url = URLValidator(schemes=["http", "https"])
+
+
+def money_parse(text: str, *, negative_hint: str) -> Decimal | None:
+    """An amount in pounds from "12000", "12,000", "£12,000.50", "12k" or "£1.2m"; blank is None."""
+    text = text.strip()
+    if not text or text.lower() in NOTHING:
+        return None
+    if text.startswith("="):
+        raise CellError("type the number, not a formula: copy the cell and paste it as a value")
+    if _RANGE.search(text):
+        raise CellError("give one figure, not a range (your best estimate, e.g. the middle of the range)")
+    compact = re.sub(r"\s+|£|gbp", "", text, flags=re.I)
+    if compact.startswith(("-", "−")) or (compact.startswith("(") and compact.endswith(")")):
+        raise CellError(f"enter a positive amount: {negative_hint}")
+    if "," in compact and _NUMBER_LIKE.fullmatch(compact):
+        if not _GROUPED.fullmatch(compact):
+            raise CellError("use commas only between thousands, like 12,000 (and a point for pence: 12,000.50)")
+        compact = compact.replace(",", "")
+    match = _MONEY.fullmatch(compact)
+    if not match:
+        raise CellError("enter an amount in pounds as figures, like 12000, £12,000 or 12k; explain it in benefits")
+    try:
+        amount = Decimal(match[1]) * _UNITS.get((match[2] or "").lower(), 1)
+    except InvalidOperation:  # pragma: no cover - the pattern admits only valid decimals
+        raise CellError("enter an amount in pounds, like 12000") from None
+    if amount >= MAX_AMOUNT:
+        raise CellError("this amount is too large: enter it in pounds, like 1200000 or 1.2m")
+    return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+class SheetContext:
+    """What every row of one file needs: who reports, the date names are resolved at, lookups and caches.
+
+    One resolver serves the whole file and each distinct name is resolved once: first with the
+    reporting organisation as context, and again with the row's other partners only when that
+    leaves it ambiguous.
+    """
+
+    def __init__(self, *, organisation: Organisation, day: datetime.date, resolver: Resolver | None = None):
+        self.organisation = organisation
+        self.day = day
+        self.resolver = resolver or Resolver.from_db()
+        self._resolved: dict = {}
+        self.themes: dict[str, list[Theme]] = {}
+        for theme in Theme.objects.select_related("parent"):
+            for key in {_normal(theme.code), _normal(theme.name), _normal(str(theme))}:
+                bucket = self.themes.setdefault(key, [])
+                if theme not in bucket:
+                    bucket.append(theme)
+
+    def resolve(self, name: str, others: Iterable[Organisation] = ()) -> Resolution:
+        query = " ".join(name.split())
+        first = self._resolved.get(query)
+        if first is None:
+            first = self._resolved[query] = self.resolver.resolve(query, day=self.day, context=[self.organisation])
+        extra = frozenset(o.pk for o in others) - {self.organisation.pk}
+        if first.status != "ambiguous" or not extra:
+            return first
+        key = (query, extra)
+        if key not in self._resolved:
+            around = [self.organisation, *(o for o in others if o.pk in extra)]
+            self._resolved[key] = self.resolver.resolve(query, day=self.day, context=around)
+        return self._resolved[key]
+
+
+class ReturnRow:
+    """One data row of a return. Each `clean_<column>` takes the cell's text and returns a clean value
+    or raises CellError saying how to fix it. Columns are cleaned in template order, so later
+    columns can use earlier values (`self.values`); `clean()` then applies the cross-column rules.
+    """
+
+    def __init__(self, number: int, cells: dict[str, str], context: SheetContext):
+        self.number = number
+        self.cells = cells
+        self.context = context
+        self.values: dict = {}
+        self.errors: list[RowError] = []
+
+    def error(self, column: str, message: str, value: str | None = None) -> None:
+        self.errors.append(
+            RowError(self.number, column, self.cells.get(column, "") if value is None else value, message)
+        )
+
+    def run(self) -> ItemData | None:
+        for column in COLUMNS:
+            try:
+                self.values[column] = getattr(self, f"clean_{column}")(self.cells.get(column, "").strip())
+            except CellError as exc:
+                for value, message in exc.problems:
+                    self.error(column, message, value)
+        self.clean()
+        if self.errors:
+            return None
+        values = self.values
+        start, start_precision = values["start_date"] or (None, "year")
+        end, end_precision = values["end_date"] or (None, "year")
+        return ItemData(
+            row_number=self.number,
+            **{c: values[c] for c in COLUMNS if c not in ("start_date", "end_date")},
+            start_date=start,
+            start_precision=start_precision,
+            end_date=end,
+            end_precision=end_precision,
+            raw={c: self.cells[c] for c in COLUMNS if c in self.cells},
+        )
+
+    def clean(self) -> None:
+        """Rules across columns, checked only where the columns involved are themselves clean."""
+        values = self.values
+        start, end = values.get("start_date"), values.get("end_date")
+        if start and end and end[0] < start[0]:
+            self.error("end_date", "the end is before the start: check both dates")
+        savings = [values.get(c) for c in SAVINGS_COLUMNS]
+        if any(s is not None for s in savings) and "savings_basis" in values and not values["savings_basis"]:
+            self.error(
+                "savings_basis",
+                "say how the savings figures are known: estimated, realised or independently_evaluated",
+            )
+        money = [values.get(c) for c in MONEY_COLUMNS]
+        if "price_year" in values and values["price_year"] is None and any(m is not None for m in money):
+            # Figures reported in a round are taken to be in that round's prices: people quote
+            # today's money, whenever the collaboration started. The original cell stays blank in `raw`.
+            values["price_year"] = self.context.day.year
+
+    # One method per column, in template order ----------------------------------------------
+
+    def _text(self, text: str, column: str, *, required: bool = False) -> str:
+        if required and not text:
+            raise CellError(f"{column} is required: fill it in")
+        limit = LIMITS[column]
+        if len(text) > limit:
+            raise CellError(
+                f"this is {len(text):,} characters long; keep it to {limit:,} (shorten it, or link to a document)",
+                value=_shorten(text),
+            )
+        return text
+
+    def clean_reference(self, text: str) -> str:
+        if not text:
+            raise CellError("reference is required: give each collaboration a short reference of your own, like A1")
+        return self._text(" ".join(text.split()), "reference")
+
+    def clean_title(self, text: str) -> str:
+        return self._text(text, "title", required=True)
+
+    def clean_description(self, text: str) -> str:
+        return self._text(text, "description")
+
+    def clean_partners(self, text: str) -> list[tuple[Organisation, str]]:
+        reporter = self.context.organisation
+        names = [" ".join(n.split()) for n in re.split(r"[;\n]", text) if n.strip()]
+        problems: list[tuple[str, str]] = []
+        found: list[tuple[Organisation, str]] = []
+        unsettled: list[str] = []
+        for name in names:
+            if len(name) > LIMITS["partner"]:
+                problems.append((_shorten(name), "this is too long for an organisation name: separate names with ;"))
+                continue
+            resolution = self.context.resolve(name)
+            if resolution.match is not None:
+                found.append((resolution.match, name))
+            else:
+                unsettled.append(name)
+        for name in unsettled:
+            resolution = self.context.resolve(name, others=[org for org, _typed in found])
+            if resolution.match is not None:
+                found.append((resolution.match, name))
+            else:
+                problems.append((name, resolution.message))
+        if problems:
+            raise CellError(problems=problems)
+        partners: list[tuple[Organisation, str]] = []
+        for org, typed in found:
+            if all(org.pk != p.pk for p, _typed in partners):
+                partners.append((org, typed))
+        if all(reporter.pk != p.pk for p, _typed in partners):
+            partners.insert(0, (reporter, ""))
+        if len(partners) < 2:
+            raise CellError(
+                f"a collaboration needs at least two organisations: list the partners of {reporter.name} "
+                "(names, short names or codes), separated by semicolons"
+            )
+        return partners
+
+    def clean_lead_organisation(self, text: str) -> Organisation:
+        partners = self.values.get("partners")
+        if not text:
+            return self.context.organisation
+        for org, typed in partners or []:
+            if typed and _normal(typed) == _normal(text):
+                return org
+        others = [org for org, _typed in partners or []]
+        resolution = self.context.resolve(text, others=others)
+        if resolution.match is None and resolution.status == "ambiguous":
+            among = [c.organisation for c in resolution.alternatives if c.organisation in others]
+            if len(among) == 1:
+                return among[0]
+        if resolution.match is None:
+            raise CellError(resolution.message)
+        if partners is not None and resolution.match not in others:
+            raise CellError(
+                f"{resolution.match.name} is not one of the partners: add it to partners, or choose the lead among them"
+            )
+        return resolution.match
+
+    def clean_theme(self, text: str) -> Theme | None:
+        if not text:
+            return None
+        themes = self.context.themes.get(_normal(text), [])
+        if len(themes) == 1:
+            return themes[0]
+        if themes:
+            codes = ", ".join(t.code for t in themes)
+            raise CellError(f"several themes have this name ({codes}): use the theme code")
+        close = difflib.get_close_matches(_normal(text), list(self.context.themes), n=3, cutoff=0.6)
+        hint = f" Did you mean: {'; '.join(close)}?" if close else ""
+        raise CellError(f"this is not a theme code or name: pick one from the Themes sheet of the template.{hint}")
+
+    def clean_status(self, text: str) -> str:
+        if not text:
+            raise CellError(f"status is required: one of {', '.join(Status.values)}")
+        status = STATUS_LOOKUP.get(_normal(text))
+        if status is None:
+            raise CellError(f"status must be one of {', '.join(Status.values)}")
+        return status
+
+    def _partial_date(self, text: str, *, end: bool) -> tuple[datetime.date, str] | None:
+        if not text:
+            return None
+        # A cell Excel turned into a date reads "2016-05-01": keep the year and month.
+        full = re.fullmatch(r"(\d{4}-\d{1,2})-\d{1,2}", text)
+        try:
+            return parse_partial_date(full[1] if full else text, end=end)
+        except ValidationError as exc:
+            raise CellError(" ".join(exc.messages) + " (format the cell as text so Excel keeps it)") from None
+
+    def clean_start_date(self, text: str):
+        return self._partial_date(text, end=False)
+
+    def clean_end_date(self, text: str):
+        return self._partial_date(text, end=True)
+
+    def clean_scope(self, text: str) -> str:
+        if not text:
+            return ""
+        scope = SCOPE_LOOKUP.get(_normal(text))
+        if scope is None:
+            raise CellError(f"scope must be one of {', '.join(Scope.values)}, or blank")
+        return scope
+
+    def clean_one_off_cost_gbp(self, text: str) -> Decimal | None:
+        return money_parse(text, negative_hint="enter the cost itself, without a minus sign")
+
+    def clean_one_off_savings_gbp(self, text: str) -> Decimal | None:
+        return money_parse(text, negative_hint="a cost goes in one_off_cost_gbp, not as a negative saving")
+
+    def clean_annual_savings_gbp(self, text: str) -> Decimal | None:
+        return money_parse(text, negative_hint="a cost goes in one_off_cost_gbp, not as a negative saving")
+
+    def clean_savings_basis(self, text: str) -> str:
+        if not text:
+            return ""
+        basis = BASIS_LOOKUP.get(_normal(text))
+        if basis is None:
+            raise CellError(f"savings_basis must be one of {', '.join(Basis.values)}")
+        return basis
+
+    def clean_price_year(self, text: str) -> int | None:
+        """Blank stays None here; `clean()` fills it in when the row gives money."""
+        if not text:
+            return None
+        match = _PRICE_YEAR.fullmatch(text)
+        if not match or not 1990 <= int(match[1]) <= 2100:
+            raise CellError("price_year is the year the money figures are priced in: a year from 1990 to 2100")
+        return int(match[1])
+
+    def clean_benefits(self, text: str) -> str:
+        return self._text(text, "benefits")
+
+    def clean_evidence_url(self, text: str) -> str:
+        if not text:
+            return ""
+        text = self._text(text, "evidence_url")
+        if not re.match(r"https?://", text, re.I):
+            raise CellError("give a web link starting with https:// (one link; mention others in benefits)")
+        try:
+            _url(text)
+        except ValidationError:
+            raise CellError("this is not a working web link: copy one address from the browser") from None
+        return text
+
+    def clean_contact_name(self, text: str) -> str:
+        return self._text(text, "contact_name")
+
+    def clean_contact_email(self, text: str) -> str:
+        if not text:
+            return ""
+        text = self._text(text, "contact_email")
+        try:
+            _email(text)
+        except ValidationError:
+            raise CellError("this is not an email address: give one address, like name@service.gov.uk") from None
+        return text
+
+    def clean_external_funding_gbp(self, text: str) -> Decimal | None:
+        return money_parse(text, negative_hint="enter the funding received, without a minus sign")
+
+    def clean_outcomes(self, text: str) -> str:
+        return self._text(text, "outcomes")
+
+    def clean_lessons(self, text: str) -> str:
+        return self._text(text, "lessons")
+
+
+# ---------------------------------------------------------------------------------------------
+# Both stages
+
+
+@dataclass
+class ParsedSheet:
+    items: list[ItemData]
+    errors: list[RowError]
+    rows: int = 0  # non-blank data rows read
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def header_map(header: list[str]) -> tuple[dict[str, int], set[int], list[RowError]]:
+    """Template column -> position; positions of columns reported as unknown; header errors."""
+    positions: dict[str, int] = {}
+    unknown: set[int] = set()
+    errors: list[RowError] = []
+    for index, typed in enumerate(header):
+        name = typed.strip().lower()
+        if not name:
+            continue
+        letter = get_column_letter(index + 1)
+        if name in positions:
+            first = get_column_letter(positions[name] + 1)
+            errors.append(
+                RowError(1, name, typed, f"column {letter} repeats {name} (already column {first}): delete one of them")
+            )
+        elif name in COLUMNS:
+            positions[name] = index
+        else:
+            unknown.add(index)
+            close = difflib.get_close_matches(_normal(name).replace(" ", "_"), COLUMNS, n=1, cutoff=0.6)
+            hint = f"rename it {close[0]}" if close else "rename it to a template column or delete it"
+            errors.append(RowError(1, typed.strip(), typed, f"column {letter} is not a template column: {hint}"))
+    for name in REQUIRED_COLUMNS:
+        if name not in positions:
+            errors.append(
+                RowError(1, name, "", "this required column is missing from the header row: add it, spelt exactly so")
+            )
+    return positions, unknown, errors
+
+
+def sheet_parse(
+    *, content: bytes, filename: str, organisation: Organisation, day: datetime.date, resolver: Resolver | None = None
+) -> ParsedSheet:
+    """Read and clean a whole return file; every problem comes back at once, nothing is written."""
+    try:
+        table = table_read(content, filename)
+    except SheetRefused as exc:
+        return ParsedSheet(items=[], errors=[RowError(None, "file", "", exc.message)])
+    positions, unknown, errors = header_map(table.header)
+    if any(e.message.startswith("this required column") for e in errors) and not positions:
+        errors.insert(0, RowError(1, "header", "", "the first row must be the template's header row"))
+        return ParsedSheet(items=[], errors=errors, rows=len(table.rows))
+    context = SheetContext(organisation=organisation, day=day, resolver=resolver)
+    items: list[ItemData] = []
+    seen: dict[str, int] = {}
+    headless: set[int] = set()
+    named = set(positions.values())
+    for number, cells in table.rows:
+        row = {name: cells[i] if i < len(cells) else "" for name, i in positions.items()}
+        for index in range(len(cells)):
+            if index in unknown or index in named or index in headless or not cells[index].strip():
+                continue
+            headless.add(index)  # reported once, at the first row with a value there
+            letter = get_column_letter(index + 1)
+            errors.append(
+                RowError(
+                    number,
+                    f"column {letter}",
+                    cells[index],
+                    f"column {letter} has values from this row down but no heading: "
+                    "delete them or move them into a template column",
+                )
+            )
+        if not any(v.strip() for v in row.values()):
+            continue  # only unknown or headless cells: already reported
+        parsed = ReturnRow(number, row, context)
+        item = parsed.run()
+        reference = parsed.values.get("reference")
+        if reference:
+            if reference in seen:
+                parsed.error(
+                    "reference",
+                    f"duplicate reference {reference}, also on row {seen[reference]}: "
+                    "give every collaboration its own reference",
+                )
+                item = None
+            else:
+                seen[reference] = number
+        errors.extend(parsed.errors)
+        if item is not None:
+            items.append(item)
+    order = {name: i for i, name in enumerate(COLUMNS)}
+    errors.sort(key=lambda e: (e.row or 0, order.get(e.column, len(order))))
+    return ParsedSheet(items=items, errors=errors, rows=len(table.rows))

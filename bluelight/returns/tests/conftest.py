@@ -1,0 +1,100 @@
+"""Shared set-up for returns tests: a round, a reporting organisation, and return files built in memory."""
+
+import csv
+import datetime
+import io
+
+import openpyxl
+import pytest
+
+from bluelight.returns.sheet import COLUMNS, REQUIRED_COLUMNS
+
+
+def good_row(**overrides) -> dict:
+    """A valid row as Surrey Police would report it; override any column."""
+    row = {
+        "reference": "A1",
+        "title": "Joint station at Epsom",
+        "description": "Police and fire share one station.",
+        "partners": "Surrey Fire and Rescue Service",
+        "lead_organisation": "Surrey Police",
+        "theme": "es_shared_hq",
+        "status": "operational",
+        "start_date": "2016",
+        "end_date": "",
+        "scope": "local",
+        "one_off_cost_gbp": "",
+        "one_off_savings_gbp": "",
+        "annual_savings_gbp": "",
+        "savings_basis": "",
+        "price_year": "",
+        "benefits": "",
+        "evidence_url": "",
+        "contact_name": "Pat Example",
+        "contact_email": "pat@example.org",
+    }
+    row.update(overrides)
+    return row
+
+
+def xlsx_bytes(rows: list[dict], header: list[str] | None = None) -> bytes:
+    """An .xlsx with `header` (default: every template column) and one line per row dict."""
+    header = header or list(COLUMNS)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Return"
+    sheet.append(header)
+    for row in rows:
+        values = [row.get(column, row.get(column.strip().lower())) for column in header]
+        sheet.append([None if value == "" else value for value in values])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def csv_bytes(
+    rows: list[dict], header: list[str] | None = None, *, bom: bool = False, encoding="utf-8", delimiter=","
+) -> bytes:
+    header = header or list(REQUIRED_COLUMNS)
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, delimiter=delimiter)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([row.get(column, "") for column in header])
+    return (b"\xef\xbb\xbf" if bom else b"") + out.getvalue().encode(encoding)
+
+
+@pytest.fixture
+def summer(register):
+    from bluelight.returns.models import Round
+
+    return Round.objects.create(
+        name="Summer 2026", opens_on=datetime.date(2026, 6, 1), closes_on=datetime.date(2026, 8, 31)
+    )
+
+
+@pytest.fixture
+def surrey_police(org):
+    return org("surrey_police")
+
+
+@pytest.fixture
+def parse(surrey_police, summer):
+    """Parse file bytes as Surrey Police's return for the summer round (no writes)."""
+    from bluelight.returns.sheet import sheet_parse
+
+    def run(content: bytes, filename: str = "return.xlsx"):
+        return sheet_parse(content=content, filename=filename, organisation=surrey_police, day=summer.reference_date)
+
+    return run
+
+
+@pytest.fixture
+def import_file(surrey_police, summer):
+    """Import file bytes as Surrey Police's return for the summer round."""
+    from bluelight.returns.services import return_import
+
+    def run(content: bytes, filename: str = "return.xlsx", **kwargs):
+        return return_import(round=summer, organisation=surrey_police, content=content, filename=filename, **kwargs)
+
+    return run
