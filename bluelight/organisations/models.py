@@ -38,8 +38,7 @@ SERVICE_OF_TYPE = {
     OrganisationType.AMBULANCE_TRUST: Service.AMBULANCE,
 }
 TYPES_OF_SERVICE = {
-    service: [t for t in OrganisationType if SERVICE_OF_TYPE.get(t, Service.WIDER) == service]
-    for service in Service
+    service: [t for t in OrganisationType if SERVICE_OF_TYPE.get(t, Service.WIDER) == service] for service in Service
 }
 
 
@@ -102,9 +101,7 @@ class Organisation(models.Model):
     type = models.CharField(_("type"), max_length=40, choices=OrganisationType.choices)
     country = models.CharField(_("country"), max_length=10, choices=Country.choices, default=Country.ENGLAND)
     region = models.CharField(_("region"), max_length=40, blank=True)
-    official_code = models.CharField(
-        _("official code"), max_length=12, blank=True, help_text=_("ONS or NHS ODS code")
-    )
+    official_code = models.CharField(_("official code"), max_length=12, blank=True, help_text=_("ONS or NHS ODS code"))
     notes = models.TextField(_("notes"), blank=True)
     valid_from = models.PositiveSmallIntegerField(_("valid from (year)"), null=True, blank=True)
     valid_to = models.PositiveSmallIntegerField(
@@ -139,9 +136,7 @@ class Organisation(models.Model):
         verbose_name = _("organisation")
         constraints = [
             models.CheckConstraint(
-                condition=Q(valid_to__isnull=True)
-                | Q(valid_from__isnull=True)
-                | Q(valid_to__gt=F("valid_from")),
+                condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gt=F("valid_from")),
                 name="organisation_valid_to_after_valid_from",
                 violation_error_message=_("Valid to must be later than valid from."),
             ),
@@ -183,9 +178,7 @@ class Alias(models.Model):
         ordering = ["name"]
         verbose_name = _("alias")
         verbose_name_plural = _("aliases")
-        constraints = [
-            models.UniqueConstraint(fields=["organisation", "name"], name="alias_unique_per_organisation")
-        ]
+        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="alias_unique_per_organisation")]
 
     def __str__(self) -> str:
         return self.name

@@ -105,6 +105,10 @@ _KINDS_OF_TYPE = {
 }
 # A name that says it is a fire service loses this much against a police force of the same place.
 KIND_MISMATCH_PENALTY = 25
+# Each place word of the name that the candidate lacks costs this much: "Surrey Search and Rescue"
+# is not Surrey Fire and Rescue Service, though a name may leave words out ("Manchester" police).
+MISSING_WORD_PENALTY = 15
+WORD_MATCH = 85
 
 
 def split_name(key: str) -> tuple[str, set[str]]:
@@ -117,9 +121,7 @@ def split_name(key: str) -> tuple[str, set[str]]:
     return place, kinds
 
 
-_EXPANSION_RE = re.compile(
-    r"\b(" + "|".join(re.escape(k) for k in sorted(_EXPANSIONS, key=len, reverse=True)) + r")\b"
-)
+_EXPANSION_RE = re.compile(r"\b(" + "|".join(re.escape(k) for k in sorted(_EXPANSIONS, key=len, reverse=True)) + r")\b")
 
 
 def normalise(text: str) -> str:
@@ -159,9 +161,10 @@ class Resolution:
         if self.status == "matched":
             return _("%(query)s is %(name)s.") % {"query": self.query, "name": self.match.name}
         if self.status == "ambiguous":
-            return _(
-                "%(query)s could be several organisations (%(names)s): use the full name or the code."
-            ) % {"query": self.query, "names": names}
+            return _("%(query)s could be several organisations (%(names)s): use the full name or the code.") % {
+                "query": self.query,
+                "names": names,
+            }
         if names:
             return _("%(query)s is not in the register. Did you mean: %(names)s?") % {
                 "query": self.query,
@@ -215,9 +218,7 @@ class Resolver:
 
     @classmethod
     def from_db(cls) -> "Resolver":
-        return cls(
-            Organisation.objects.prefetch_related("aliases", "police_force_areas").select_related("successor")
-        )
+        return cls(Organisation.objects.prefetch_related("aliases", "police_force_areas").select_related("successor"))
 
     def _body_on(self, pk: int, day: datetime.date) -> int:
         """The organisation that did this one's work on `day` (itself, or its successor after a merger)."""
@@ -294,17 +295,19 @@ class Resolver:
         if not place:
             return {}
         scores: dict[int, int] = {}
-        for _choice, score, index in process.extract(
+        words = place.split()
+        for choice, score, index in process.extract(
             place, self._places, scorer=fuzz.WRatio, limit=40, score_cutoff=SUGGEST_SCORE
         ):
+            theirs = choice.split()
+            missing = sum(1 for w in words if max(fuzz.ratio(w, t) for t in theirs) < WORD_MATCH)
             for pk in self._place_owners[index]:
                 org_kinds = _KINDS_OF_TYPE.get(self.organisations[pk].type, set())
                 adjusted = score - (KIND_MISMATCH_PENALTY if kinds and not (kinds & org_kinds) else 0)
+                adjusted -= MISSING_WORD_PENALTY * missing
                 scores[pk] = max(scores.get(pk, 0), round(adjusted))
         return {pk: s for pk, s in scores.items() if s >= SUGGEST_SCORE}
 
 
-def resolve(
-    name: str, *, day: datetime.date | None = None, context: Iterable[Organisation] = ()
-) -> Resolution:
+def resolve(name: str, *, day: datetime.date | None = None, context: Iterable[Organisation] = ()) -> Resolution:
     return Resolver.from_db().resolve(name, day=day, context=context)

@@ -82,9 +82,7 @@ def register_load(*, path: Path | None = None) -> LoadSummary:
         have_aliases = {a.name for a in org.aliases.all()}
         if wanted_aliases != have_aliases:
             org.aliases.exclude(name__in=wanted_aliases).delete()
-            Alias.objects.bulk_create(
-                [Alias(organisation=org, name=name) for name in wanted_aliases - have_aliases]
-            )
+            Alias.objects.bulk_create([Alias(organisation=org, name=name) for name in wanted_aliases - have_aliases])
             changed = True
         wanted_areas = set(_split(row["covers_police_force_areas"]))
         if wanted_areas != {a.code for a in org.police_force_areas.all()}:
@@ -133,9 +131,7 @@ def organisation_add(
                 % {"name": name, "existing": result.match.name, "id": result.match.slug}
             ]
     if type not in OrganisationType.values:
-        errors["type"] = [
-            _("Choose a type from: %(types)s.") % {"types": ", ".join(t.value for t in ADDABLE_TYPES)}
-        ]
+        errors["type"] = [_("Choose a type from: %(types)s.") % {"types": ", ".join(t.value for t in ADDABLE_TYPES)}]
     aliases = [" ".join(a.split()) for a in (aliases or []) if a.strip()]
     base_slug = slugify(name)[:70] or "organisation"
     slug, n = base_slug, 1

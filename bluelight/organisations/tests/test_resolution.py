@@ -91,3 +91,14 @@ def test_json_shape_follows_the_contract(register):
     assert data["match"]["id"] == "hampshire_frs" and data["match"]["code"] == "E31000017"
     assert 0 <= data["score"] <= 100
     assert isinstance(data["alternatives"], list)
+
+
+def test_a_name_with_a_place_word_the_candidate_lacks_is_not_matched(resolver, org):
+    result = resolver.resolve("Surrey Search and Rescue", context=[org("surrey_police")])
+    assert result.match is None
+    assert result.alternatives[0].organisation.slug == "surrey_frs"
+
+
+def test_a_name_may_leave_out_words_of_the_full_name(resolver):
+    assert resolver.resolve("Manchester Police").match.slug == "greater_manchester_police"
+    assert resolver.resolve("Essex Fire and Rescue").match.slug == "essex_frs"

@@ -23,17 +23,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True, metavar="{resolve,add}")
-        res = sub.add_parser(
-            "resolve", help="Find the register organisation a name, alias or code stands for."
-        )
+        res = sub.add_parser("resolve", help="Find the register organisation a name, alias or code stands for.")
         res.add_argument("name", help="A name, alias, abbreviation or official code, e.g. 'Hants Fire'.")
-        res.add_argument(
-            "--date", help="Resolve as at this date (YYYY-MM-DD): merged bodies give way to successors."
-        )
+        res.add_argument("--date", help="Resolve as at this date (YYYY-MM-DD): merged bodies give way to successors.")
         res.add_argument("--json", action="store_true", help="Print only JSON.")
-        add = sub.add_parser(
-            "add", help="Add a partner outside the register (council, NHS body, charity, ...)."
-        )
+        add = sub.add_parser("add", help="Add a partner outside the register (council, NHS body, charity, ...).")
         add.add_argument("name", help="The organisation's full name.")
         add.add_argument("--type", required=True, help=f"One of: {', '.join(OrganisationType.values)}.")
         add.add_argument("--region", default="", help="Its region, e.g. 'South East'.")
@@ -55,8 +49,7 @@ class Command(BaseCommand):
             self.stdout.write(result.message)
             if result.match is not None:
                 self.stdout.write(
-                    f"  id: {result.match.slug}  code: {result.match.official_code or '-'}"
-                    f"  score: {result.score}"
+                    f"  id: {result.match.slug}  code: {result.match.official_code or '-'}  score: {result.score}"
                 )
         if result.match is None:
             raise SystemExit(1)
