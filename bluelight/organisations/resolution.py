@@ -103,6 +103,8 @@ _KINDS_OF_TYPE = {
     OrganisationType.COUNCIL: {"council"},
     OrganisationType.NHS_BODY: {"nhs"},
 }
+_VOCABULARY = [w for w in [*_KIND_WORDS, *_FILLER_WORDS] if len(w) >= 5]
+
 # A name that says it is a fire service loses this much against a police force of the same place.
 KIND_MISMATCH_PENALTY = 25
 # Each place word of the name that the candidate lacks costs this much: "Surrey Search and Rescue"
@@ -111,9 +113,17 @@ MISSING_WORD_PENALTY = 15
 WORD_MATCH = 85
 
 
+def _vocabulary_word(word: str) -> str:
+    """A misspelt kind or filler word ("servce", "polise") read as the word meant; others unchanged."""
+    if word in _KIND_WORDS or word in _FILLER_WORDS or len(word) < 5:
+        return word
+    best = process.extractOne(word, _VOCABULARY, scorer=fuzz.ratio, score_cutoff=WORD_MATCH - 5)
+    return best[0] if best else word
+
+
 def split_name(key: str) -> tuple[str, set[str]]:
     """(the place words, the kinds of body named) of a normalised, expanded name."""
-    words = key.split()
+    words = [_vocabulary_word(w) for w in key.split()]
     kinds = {_KIND_WORDS[w] for w in words if w in _KIND_WORDS}
     if "commissioner" in kinds:
         kinds = {"commissioner"}  # "Police, Fire and Crime Commissioner" names a commissioner
@@ -300,11 +310,17 @@ class Resolver:
             place, self._places, scorer=fuzz.WRatio, limit=40, score_cutoff=SUGGEST_SCORE
         ):
             theirs = choice.split()
-            missing = sum(1 for w in words if max(fuzz.ratio(w, t) for t in theirs) < WORD_MATCH)
+            missing = sum(
+                1
+                for w in words
+                if max(max(fuzz.ratio(w, t), fuzz.partial_ratio(w, t)) for t in theirs) < WORD_MATCH - 10
+            )
             for pk in self._place_owners[index]:
                 org_kinds = _KINDS_OF_TYPE.get(self.organisations[pk].type, set())
                 adjusted = score - (KIND_MISMATCH_PENALTY if kinds and not (kinds & org_kinds) else 0)
-                adjusted -= MISSING_WORD_PENALTY * missing
+                if missing:
+                    # Too far apart to match, but still worth offering as "did you mean".
+                    adjusted = max(min(adjusted, SUGGEST_SCORE), adjusted - MISSING_WORD_PENALTY * missing)
                 scores[pk] = max(scores.get(pk, 0), round(adjusted))
         return {pk: s for pk, s in scores.items() if s >= SUGGEST_SCORE}
 

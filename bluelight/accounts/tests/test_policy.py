@@ -83,13 +83,13 @@ def _user(cast, actor: str):
     }[actor]
 
 
-@pytest.mark.parametrize(("action", "publication", "actor", "expected"), _cells(COLLABORATION_TABLE, 2))
+@pytest.mark.parametrize(("action", "publication", "actor", "expected"), list(_cells(COLLABORATION_TABLE, 2)))
 def test_collaboration_permission_table(cast, action, publication, actor, expected):
     record = make_collaboration("surrey_police", "surrey_frs", publication=publication)
     assert policy.can(_user(cast, actor), action, record) is expected
 
 
-@pytest.mark.parametrize(("action", "actor", "expected"), _cells(KIND_TABLE, 1))
+@pytest.mark.parametrize(("action", "actor", "expected"), list(_cells(KIND_TABLE, 1)))
 def test_kind_permission_table(cast, action, actor, expected):
     assert policy.can(_user(cast, actor), action) is expected
 
@@ -103,7 +103,7 @@ def _reference(kind: str):
     }[kind]()
 
 
-@pytest.mark.parametrize(("kind", "action", "actor", "expected"), _cells(REFERENCE_TABLE, 2))
+@pytest.mark.parametrize(("kind", "action", "actor", "expected"), list(_cells(REFERENCE_TABLE, 2)))
 def test_reference_data_permission_table(cast, kind, action, actor, expected):
     assert policy.can(_user(cast, actor), action, _reference(kind)) is expected
 

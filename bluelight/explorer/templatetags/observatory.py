@@ -1,4 +1,5 @@
 """Template helpers for the Observatory's pages: money, status tags, policy checks and pagination."""
+
 from decimal import Decimal
 
 from django import template
@@ -94,7 +95,12 @@ NAVIGATION = [
 def _section(label, name: str, view_name: str) -> dict:
     """A navigation item for an app's pages: active anywhere in that app."""
     app = name.split(":")[0]
-    return {"label": label, "href": reverse(name), "active": view_name.startswith(app + ":"), "current": view_name == name}
+    return {
+        "label": label,
+        "href": reverse(name),
+        "active": view_name.startswith(app + ":"),
+        "current": view_name == name,
+    }
 
 
 @register.simple_tag(takes_context=True)

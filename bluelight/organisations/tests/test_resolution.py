@@ -74,9 +74,14 @@ def test_place_alone_is_ambiguous_between_its_services(resolver):
 
 
 def test_unknown_name_gets_did_you_mean(resolver):
-    result = resolver.resolve("Surey Polise")
+    result = resolver.resolve("Srey Polce")
     assert result.match is None
     assert "Did you mean" in result.message and "Surrey Police" in result.message
+
+
+def test_small_misspellings_of_place_and_kind_still_match(resolver):
+    assert resolver.resolve("Surey Polise").match.slug == "surrey_police"
+    assert resolver.resolve("Surrey Fire and Rescue Servce").match.slug == "surrey_frs"
 
 
 def test_unrelated_name_is_not_found_without_suggestions(resolver):

@@ -77,7 +77,7 @@ def test_round_form_shows_every_problem_and_writes_nothing(client, cast):
     client.force_login(cast.analyst)
     response = client.post(
         reverse("returns:round_create"),
-        {"name": "Bad", "opens_on": "2026-06-30", "closes_on": "2026-06-01", "organisations": "Surey Polise"},
+        {"name": "Bad", "opens_on": "2026-06-30", "closes_on": "2026-06-01", "organisations": "Srey Polce"},
     )
     assert response.status_code == 200
     html = response.content.decode()
