@@ -114,6 +114,9 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A fresh clone has no var/ (it is git-ignored): make the database's folder on first use.
+    if DATABASES["default"]["NAME"] not in ("", ":memory:"):
+        Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL lets the web server read while a command writes; IMMEDIATE avoids
     # "database is locked" on upgrade from read to write inside transactions.
     DATABASES["default"]["OPTIONS"] = {
