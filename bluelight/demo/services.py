@@ -1,10 +1,12 @@
 """Load the demo world into the database: demo collaborations, evidence and users, and scale data."""
 
+import datetime
 import time
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from itertools import islice
+from random import Random
 
 from django.apps import apps
 from django.contrib.auth.hashers import make_password
@@ -284,7 +286,62 @@ def demo_load(*, seed: int = DEMO_SEED, count: int = DEMO_COUNT) -> DemoSummary:
             evidence.themes.set([themes[code] for code in spec.themes])
             summary.evidence += 1
     summary.users_created = _users_ensure()
+    demo_round_load(seed=seed)  # once: it is looked up by name
     return summary
+
+
+DEMO_ROUND = "Autumn 2026 call for examples (demo)"
+
+
+def demo_round_load(*, seed: int = DEMO_SEED, today: datetime.date | None = None) -> None:
+    """An open demo round, three weeks in, with returns in every state, so the dashboard has a story.
+
+    Dates follow the day it is loaded (the round is open "now"); who answered is seeded. No e-mail is
+    sent for the demo round.
+    """
+    from bluelight.returns import rounds
+    from bluelight.returns.models import Return, ReturnState, Round
+
+    if Round.objects.filter(name=DEMO_ROUND).exists():
+        return
+    today = today or timezone.localdate()
+    round_ = rounds.round_open(
+        name=DEMO_ROUND,
+        opens_on=today - datetime.timedelta(days=21),
+        closes_on=today + datetime.timedelta(days=14),
+        guidance="Tell us about every collaboration with other emergency services, including planned ones.",
+        notify=False,
+    )
+    random = Random(seed)
+    organisations = [r.organisation for r in round_.requests.select_related("organisation")]
+    random.shuffle(organisations)
+    fixed = {
+        "surrey_police": ReturnState.SUBMITTED,
+        "surrey_frs": ReturnState.RETURNED,
+        "kent_frs": ReturnState.DRAFT,
+        "kent_police": ReturnState.ACCEPTED,
+    }
+    answered = [o for o in organisations if o.slug not in fixed][: len(organisations) // 2]
+    drafts = [o for o in organisations if o.slug not in fixed and o not in answered][:10]
+    plan = {o.slug: random.choice([ReturnState.SUBMITTED, ReturnState.ACCEPTED]) for o in answered}
+    plan.update({o.slug: ReturnState.DRAFT for o in drafts})
+    plan.update(fixed)
+    by_slug = {o.slug: o for o in organisations}
+    for slug, state in plan.items():
+        return_obj = rounds.return_start(round_=round_, organisation=by_slug[slug])
+        if state == ReturnState.DRAFT:
+            continue
+        submitted = timezone.make_aware(
+            datetime.datetime.combine(today - datetime.timedelta(days=random.randint(1, 20)), datetime.time(10))
+        )
+        Return.objects.filter(pk=return_obj.pk).update(
+            state=state,
+            submitted_at=submitted,
+            accepted_at=submitted + datetime.timedelta(days=1) if state == ReturnState.ACCEPTED else None,
+            analyst_comment="Please add the savings basis and the price year to the shared workshop."
+            if state == ReturnState.RETURNED
+            else "",
+        )
 
 
 def _batches(items: Iterator, size: int) -> Iterator[list]:

@@ -81,6 +81,7 @@ def round_open(
     regions=(),
     organisations=(),
     user=None,
+    notify: bool = True,
 ) -> Round:
     """Create an open round with a request to every organisation in scope, and e-mail their editors."""
     errors: dict[str, list[str]] = {}
@@ -119,7 +120,8 @@ def round_open(
     round_.save()
     Request.objects.bulk_create([Request(round=round_, organisation=org) for org in scope])
     requests = list(round_.requests.select_related("organisation"))
-    transaction.on_commit(lambda: _notify(round_, requests, reminder=False))
+    if notify:
+        transaction.on_commit(lambda: _notify(round_, requests, reminder=False))
     return round_
 
 
@@ -423,6 +425,10 @@ class RoundProgress:
     overall: Breakdown
     days_to_deadline: int
     timeline: list[tuple[datetime.date, int]]
+
+    @property
+    def without_editor(self) -> int:
+        return sum(1 for r in self.rows if not r.has_editor)
 
     @property
     def to_chase(self) -> list[ProgressRow]:

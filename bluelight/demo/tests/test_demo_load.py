@@ -78,3 +78,20 @@ def test_demo_load_loads_missing_reference_data_first(register):
     assert summary.reference_data_loaded
     assert Theme.objects.count() == 50
     assert Collaboration.objects.count() == 5
+
+
+def test_demo_load_opens_a_demo_round_with_returns_in_every_state_and_sends_no_mail(register, mailoutbox):
+    from bluelight.returns import rounds
+    from bluelight.returns.models import Return, Round
+
+    demo_load()
+    round_ = Round.objects.get(name__endswith="(demo)")
+    progress = rounds.round_progress(round_=round_)
+    assert {row.state for row in progress.rows} == {"not_started", "draft", "returned", "submitted", "accepted"}
+    assert 0 < progress.overall.answered < progress.overall.total
+    assert len(progress.timeline) > 3
+    surrey = Return.objects.get(round=round_, organisation__slug="surrey_police")
+    assert surrey.state == "submitted" and surrey.items.exists()
+    assert mailoutbox == []
+    demo_load()
+    assert Round.objects.count() == 1
