@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "bluelight.organisations",
     "bluelight.collaborations",
     "bluelight.returns",
+    "bluelight.consolidation",
     "bluelight.demo",
     "bluelight.explorer",
 ]

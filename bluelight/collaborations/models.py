@@ -2,6 +2,8 @@
 
 import uuid
 
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -136,9 +138,7 @@ class Collaboration(models.Model):
         verbose_name = _("collaboration")
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True)
-                | Q(start_date__isnull=True)
-                | Q(end_date__gte=F("start_date")),
+                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=F("start_date")),
                 name="collaboration_end_not_before_start",
                 violation_error_message=_("The end must not be before the start."),
             ),
@@ -265,9 +265,7 @@ class Benefit(models.Model):
             models.CheckConstraint(
                 condition=Q(amount_gbp__gte=0),
                 name="benefit_amount_not_negative",
-                violation_error_message=_(
-                    "Amounts must not be negative: record a cost as an investment cost."
-                ),
+                violation_error_message=_("Amounts must not be negative: record a cost as an investment cost."),
             ),
             models.CheckConstraint(condition=Q(kind__in=BenefitKind.values), name="benefit_kind_known"),
             models.CheckConstraint(condition=Q(basis__in=Basis.values), name="benefit_basis_known"),
@@ -329,9 +327,7 @@ class EvidenceItem(models.Model):
     """An evaluation, audit or research output, rated on the Maryland Scientific Methods Scale."""
 
     title = models.CharField(_("title"), max_length=300)
-    kind = models.CharField(
-        _("kind"), max_length=20, choices=EvidenceKind.choices, default=EvidenceKind.EVALUATION
-    )
+    kind = models.CharField(_("kind"), max_length=20, choices=EvidenceKind.choices, default=EvidenceKind.EVALUATION)
     url = models.URLField(_("link"), max_length=500, blank=True)
     author = models.CharField(_("author or publisher"), max_length=200, blank=True)
     year = models.PositiveSmallIntegerField(
@@ -352,9 +348,7 @@ class EvidenceItem(models.Model):
         ordering = ["-strength", "title"]
         verbose_name = _("evidence item")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(strength__gte=0) & Q(strength__lte=5), name="evidence_strength_0_to_5"
-            )
+            models.CheckConstraint(condition=Q(strength__gte=0) & Q(strength__lte=5), name="evidence_strength_0_to_5")
         ]
 
     def __str__(self) -> str:
@@ -398,6 +392,11 @@ class Provenance(models.Model):
     )
     reported_on = models.DateField(_("reported on"), null=True, blank=True)
     fields = models.JSONField(_("fields"), default=list, blank=True)
+    # The exact source (a return item, say), held generically so this app depends on no later one.
+    source_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    source_id = models.PositiveBigIntegerField(null=True, blank=True)
+    source = GenericForeignKey("source_type", "source_id")
+    batch = models.UUIDField(null=True, blank=True, help_text=_("The merge that wrote it, so it can be undone."))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
