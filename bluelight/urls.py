@@ -10,5 +10,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("bluelight.accounts.urls")),
     path("returns/", include("bluelight.returns.urls")),
+    path("consolidation/", include("bluelight.consolidation.urls")),
     path("", include("bluelight.explorer.urls")),
 ]

@@ -10,7 +10,8 @@ Rules in words:
 - an administrator may do all that and manage users;
 - rounds: analysts open and run them, and accept or send back returns; an organisation's editors
   see their organisation's requests and returns and fill them in while the return is a draft (or
-  sent back) and the round is open; once submitted a return is read-only to them.
+  sent back) and the round is open; once submitted a return is read-only to them;
+- consolidation (matching reports, merging them into records, undoing merges) is for analysts.
 """
 
 from enum import StrEnum
@@ -36,6 +37,7 @@ class Action(StrEnum):
     VIEW_RETURN = "view_return"
     EDIT_RETURN = "edit_return"
     REVIEW_RETURN = "review_return"
+    CONSOLIDATE = "consolidate"
 
 
 def _is_staff_role(user) -> bool:
@@ -68,7 +70,7 @@ def can(user, action: str, obj=None) -> bool:
         return _may_use_return(user, action, obj, staff)
     if user is not None and user.is_authenticated and user.is_admin:
         return True
-    if action in (Action.MANAGE_ROUNDS, Action.REVIEW_RETURN):
+    if action in (Action.MANAGE_ROUNDS, Action.REVIEW_RETURN, Action.CONSOLIDATE):
         return staff
     if action == Action.MANAGE_USERS:
         return False
