@@ -112,18 +112,28 @@ def consolidation_propose(*, round_: Round) -> list[Cluster]:
     proposed = cluster_items([match_item_of(i) for i in items], [match_collaboration_of(c) for c in existing])
     themes = {t.code: t for t in Theme.objects.all()}
     suggestions = _suggest_themes([[by_key[k] for k in p.keys] for p in proposed])
-    clusters = []
-    for proposal, suggestion in zip(proposed, suggestions, strict=True):
-        cluster = Cluster.objects.create(
-            round=round_,
-            score=proposal.score,
-            explanation=proposal.explanation,
-            existing_collaboration_id=proposal.existing,
-            suggested_theme=themes.get(suggestion[0]) if suggestion else None,
-            suggested_theme_score=suggestion[1] if suggestion else None,
-        )
-        ClusterItem.objects.bulk_create([ClusterItem(cluster=cluster, item=by_key[k]) for k in proposal.keys])
-        clusters.append(cluster)
+    clusters = Cluster.objects.bulk_create(
+        [
+            Cluster(
+                round=round_,
+                score=proposal.score,
+                explanation=proposal.explanation,
+                existing_collaboration_id=proposal.existing,
+                suggested_theme=themes.get(suggestion[0]) if suggestion else None,
+                suggested_theme_score=suggestion[1] if suggestion else None,
+            )
+            for proposal, suggestion in zip(proposed, suggestions, strict=True)
+        ],
+        batch_size=500,
+    )
+    ClusterItem.objects.bulk_create(
+        [
+            ClusterItem(cluster=cluster, item=by_key[key])
+            for cluster, proposal in zip(clusters, proposed, strict=True)
+            for key in proposal.keys
+        ],
+        batch_size=1000,
+    )
     return clusters
 
 
