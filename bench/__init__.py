@@ -11,6 +11,7 @@ temporary directory is used. BENCH_SCALE (optional) overrides the 100,000 collab
 `demo_scale`, for a quick smoke run.
 """
 
+import json
 import os
 import shutil
 import subprocess
@@ -141,3 +142,18 @@ class FreshDatabase:
 
         with psycopg.connect(self.server_url, autocommit=True) as connection:
             connection.execute(sql)
+
+
+def child_json(module: str, database: "FreshDatabase", label: str) -> dict:
+    """Run `module.child()` in a child process against `database`; its last line of output is JSON."""
+    process = subprocess.run(  # noqa: S603 (our own interpreter and module)
+        [sys.executable, "-c", f"from {module} import child; child()"],
+        cwd=PROJECT_DIR,
+        env=database.env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if process.returncode != 0:
+        raise RuntimeError(f"the {label} benchmark failed:\n{process.stderr or process.stdout}")
+    return json.loads(process.stdout.strip().splitlines()[-1])

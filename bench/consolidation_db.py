@@ -10,11 +10,9 @@ import datetime
 import json
 import os
 import resource
-import subprocess
-import sys
 import time
 
-from bench import MIB, PROJECT_DIR, FreshDatabase, Measure, Result, benchmark
+from bench import MIB, FreshDatabase, Measure, Result, benchmark, child_json
 
 ITEMS = 10_000
 TARGET_SECONDS = 60
@@ -114,18 +112,8 @@ def child() -> None:
 @benchmark("consolidation_db", "consolidate a round of 10,000 staged reports on a fresh database: under 60 s")
 def consolidation_db() -> Result:
     with FreshDatabase("consolidation_db") as database:
-        process = subprocess.run(  # noqa: S603 (our own interpreter)
-            [sys.executable, "-c", "from bench.consolidation_db import child; child()"],
-            cwd=PROJECT_DIR,
-            env=database.env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        data = child_json("bench.consolidation_db", database, "consolidation")
         where = database.description
-    if process.returncode != 0:
-        raise RuntimeError(f"the consolidation benchmark failed:\n{process.stderr or process.stdout}")
-    data = json.loads(process.stdout.strip().splitlines()[-1])
     return Result(
         "consolidation_db",
         [

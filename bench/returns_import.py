@@ -11,14 +11,13 @@ import os
 import random
 import resource
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from io import StringIO
 from pathlib import Path
 
-from bench import PROJECT_DIR, FreshDatabase, Measure, Result, benchmark
+from bench import FreshDatabase, Measure, Result, benchmark, child_json
 
 ROWS = 10_000
 TARGET_SECONDS = 20
@@ -191,18 +190,8 @@ def main() -> None:
 @benchmark("returns_import", "return_import of a 10,000-row .xlsx on a fresh database: under 20 s and 500 MB")
 def returns_import() -> Result:
     with FreshDatabase("returns_import") as database:
-        process = subprocess.run(
-            [sys.executable, "-c", "from bench.returns_import import child; child()"],
-            cwd=PROJECT_DIR,
-            env=database.env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        data = child_json("bench.returns_import", database, "returns import")
         where = database.description
-    if process.returncode != 0:
-        raise RuntimeError(f"the returns import benchmark failed:\n{process.stderr or process.stdout}")
-    data = json.loads(process.stdout.strip().splitlines()[-1])
     return Result(
         "returns_import",
         [
