@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "bluelight.collaborations",
     "bluelight.returns",
     "bluelight.consolidation",
+    "bluelight.editions",
     "bluelight.demo",
     "bluelight.explorer",
 ]
