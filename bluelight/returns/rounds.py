@@ -7,6 +7,7 @@ send back and accept returns; and the response-tracking figures for the round da
 import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,8 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bluelight.collaborations.models import BenefitKind, Collaboration
+from bluelight.collaborations.models import Collaboration
 from bluelight.organisations.models import Organisation, OrganisationType
+from bluelight.returns import template
 from bluelight.returns.models import (
     ItemAction,
     ItemPartner,
@@ -247,34 +249,23 @@ def known_collaborations(organisation: Organisation):
     return (
         Collaboration.objects.filter(partners__organisation=organisation, merged_into__isnull=True)
         .select_related("primary_theme")
-        .prefetch_related("partners__organisation", "benefits", "contacts")
+        .prefetch_related("partners__organisation", "benefits__accrues_to", "contacts", "outcomes", "evidence")
         .distinct()
         .order_by("title")
     )
 
 
 def item_values_from_collaboration(collaboration: Collaboration, organisation: Organisation) -> dict:
-    """A known collaboration as return-item values, with the money that accrues to `organisation`."""
-    money = defaultdict(lambda: None)
-    basis, price_year = "", None
-    kind_to_column = {
-        BenefitKind.ANNUAL_SAVING: "annual_savings_gbp",
-        BenefitKind.CUMULATIVE_SAVING: "one_off_savings_gbp",
-        BenefitKind.INVESTMENT_COST: "one_off_cost_gbp",
-        BenefitKind.EXTERNAL_FUNDING: "external_funding_gbp",
-    }
-    for benefit in collaboration.benefits.all():
-        column = kind_to_column.get(benefit.kind)
-        if column and benefit.accrues_to_id in (None, organisation.pk):
-            money[column] = (money[column] or 0) + benefit.amount_gbp
-            if benefit.kind in (BenefitKind.ANNUAL_SAVING, BenefitKind.CUMULATIVE_SAVING):
-                basis, price_year = benefit.basis, benefit.price_year
-    contact = next(iter(collaboration.contacts.all()), None)
-    lead = collaboration.lead
+    """A known collaboration as return-item values, seen from `organisation`.
+
+    Money, basis, price year, benefits, outcomes, evidence and contact come from the template's
+    own row for it, so an online return starts from exactly what the spreadsheet would offer.
+    """
+    row = template.row_from_collaboration(collaboration, organisation)
     return {
         "title": collaboration.title,
         "description": collaboration.description,
-        "lead_organisation": lead,
+        "lead_organisation": collaboration.lead,
         "theme": collaboration.primary_theme,
         "status": collaboration.status,
         "start_date": collaboration.start_date,
@@ -283,11 +274,15 @@ def item_values_from_collaboration(collaboration: Collaboration, organisation: O
         "end_precision": collaboration.end_precision,
         "scope": collaboration.scope,
         "lessons": collaboration.lessons,
-        "savings_basis": basis,
-        "price_year": price_year,
-        "contact_name": contact.name if contact else "",
-        "contact_email": contact.email if contact else "",
-        **{column: money[column] for column in kind_to_column.values()},
+        "price_year": row.get("price_year"),
+        **{
+            column: Decimal(str(row[column])) if row.get(column) is not None else None
+            for column in template.KIND_COLUMNS.values()
+        },
+        **{
+            name: row.get(name, "")
+            for name in ("savings_basis", "benefits", "outcomes", "evidence_url", "contact_name", "contact_email")
+        },
     }
 
 

@@ -139,3 +139,31 @@ def test_remind_command_is_safe_to_run_twice_a_day_from_cron(cast):
     assert sorted(json.loads(first.getvalue())["reminded"]) == ["Kent Fire and Rescue Service", "Surrey Police"]
     assert json.loads(second.getvalue())["reminded"] == []
     assert len(mail.outbox) == 2
+
+
+def test_an_online_return_starts_from_what_the_template_offers_for_a_known_collaboration(register, org):
+    from decimal import Decimal
+
+    from bluelight.collaborations import rules
+    from bluelight.collaborations.tests.factories import saving
+    from bluelight.returns.template import row_from_collaboration
+
+    surrey = org("surrey_police")
+    known = make_collaboration(
+        "surrey_police",
+        "surrey_frs",
+        benefits=[
+            saving("1000", basis="realised", price_year=2015, accrues_to=surrey),
+            saving("500", basis="estimated", price_year=2017, accrues_to=surrey),
+            saving("9999", accrues_to=org("surrey_frs")),
+        ],
+        outcomes=[rules.OutcomeData("Response four minutes faster")],
+    )
+    round_ = open_round(regions=["South East"])
+    item = rounds.return_start(round_=round_, organisation=surrey).items.get()
+    row = row_from_collaboration(known, surrey)
+    assert item.annual_savings_gbp == Decimal("1500") == Decimal(str(row["annual_savings_gbp"]))
+    assert item.savings_basis == row["savings_basis"] == "estimated"  # the weakest claim
+    assert item.price_year == row["price_year"] == 2017
+    assert item.outcomes == row["outcomes"] == "Response four minutes faster"
+    assert (item.contact_name, item.contact_email) == (row["contact_name"], row["contact_email"])
