@@ -22,9 +22,7 @@ class Command(BaseCommand):
         created, existing = taxonomy_load()
         if options["json"]:
             self.stdout.write(
-                json.dumps(
-                    {"register": register.__dict__, "themes": {"created": created, "existing": existing}}
-                )
+                json.dumps({"register": register.__dict__, "themes": {"created": created, "existing": existing}})
             )
         else:
             self.stdout.write(f"Register: {register}. Themes: {created} created, {existing} already there.")

@@ -1,11 +1,11 @@
 """`bluelight editions publish|baseline|list|compare`: immutable snapshots and comparison with the baseline."""
 
-import datetime
 import json
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from bluelight.core.cli import date_option
 from bluelight.editions.models import Edition
 from bluelight.editions.selectors import edition_compare
 from bluelight.editions.services import edition_publish, edition_set_baseline
@@ -50,10 +50,7 @@ class Command(BaseCommand):
         ](options)
 
     def _publish(self, options):
-        try:
-            as_of = datetime.date.fromisoformat(options["date"])
-        except ValueError:
-            raise CommandError(f"--date: {options['date']!r} is not a date; use YYYY-MM-DD, e.g. 2014-09-01") from None
+        as_of = date_option("--date", options["date"])
         try:
             edition = edition_publish(name=options["name"], as_of=as_of, baseline=options["baseline"])
         except ValidationError as exc:

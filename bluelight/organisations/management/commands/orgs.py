@@ -1,21 +1,14 @@
 """`bluelight orgs resolve|add`: name resolution and partners outside the register."""
 
-import datetime
 import json
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from bluelight.core.cli import date_option
 from bluelight.organisations.models import OrganisationType
 from bluelight.organisations.resolution import resolve
 from bluelight.organisations.services import organisation_add
-
-
-def _date(text: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"--date: {text!r} is not a date; use YYYY-MM-DD, e.g. 2016-04-01") from None
 
 
 class Command(BaseCommand):
@@ -41,7 +34,7 @@ class Command(BaseCommand):
         return self._add(options)
 
     def _resolve(self, options):
-        day = _date(options["date"]) if options["date"] else None
+        day = date_option("--date", options["date"]) if options["date"] else None
         result = resolve(options["name"], day=day)
         if options["json"]:
             self.stdout.write(json.dumps(result.as_json()))

@@ -1,20 +1,13 @@
 """`bluelight rounds open|list|progress`: collection rounds from the command line."""
 
-import datetime
 import json
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from bluelight.core.cli import date_option
 from bluelight.returns import rounds
 from bluelight.returns.lookup import find_organisation, find_round
-
-
-def _date(option: str, text: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"{option}: {text!r} is not a date; use YYYY-MM-DD, e.g. 2026-06-30") from None
 
 
 class Command(BaseCommand):
@@ -61,8 +54,8 @@ class Command(BaseCommand):
         try:
             round_ = rounds.round_open(
                 name=options["name"],
-                opens_on=_date("--opens", options["opens"]),
-                closes_on=_date("--closes", options["closes"]),
+                opens_on=date_option("--opens", options["opens"]),
+                closes_on=date_option("--closes", options["closes"]),
                 guidance=options["guidance"],
                 types=options["types"],
                 countries=options["countries"],
