@@ -15,6 +15,8 @@ def _fast_and_quiet(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Background tasks run at once in tests; the worker path has its own test with the database backend.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 def _load_reference_data() -> None:

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "govuk_frontend_django",
+    "django_tasks",
+    "django_tasks_db",
     "bluelight.core",
     "bluelight.accounts",
     "bluelight.organisations",
@@ -188,6 +190,17 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO" if not DEBUG else "WARNING")},
+    # WeasyPrint warns about its font subsetting on every PDF; only its errors matter to us.
+    "loggers": {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "ERROR"}},
+}
+
+# Long work (the overview report) runs as a background task: Django's tasks API through the
+# django-tasks backport, stored in the database and run by `bluelight db_worker` (started by `make run`).
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
 }
 
 SILENCED_SYSTEM_CHECKS = env_list("SILENCED_SYSTEM_CHECKS", "")

@@ -11,5 +11,6 @@ urlpatterns = [
     path("accounts/", include("bluelight.accounts.urls")),
     path("returns/", include("bluelight.returns.urls")),
     path("consolidation/", include("bluelight.consolidation.urls")),
+    path("editions/", include("bluelight.editions.urls")),
     path("", include("bluelight.explorer.urls")),
 ]

@@ -95,6 +95,7 @@ class DemoSummary:
     draft: int = 0
     evidence: int = 0
     users_created: list[str] = field(default_factory=list)
+    editions: list[str] = field(default_factory=list)
     scale: ScaleSummary | None = None
 
     def __str__(self) -> str:
@@ -106,6 +107,8 @@ class DemoSummary:
                 f"({self.published} published, {self.draft} draft), {self.evidence} evidence items."
             )
         line += f" Demo users created: {len(self.users_created)}."
+        if self.editions:
+            line += f" Editions published: {', '.join(self.editions)}."
         return f"{line} {self.scale}" if self.scale else line
 
     def as_dict(self) -> dict:
@@ -287,6 +290,9 @@ def demo_load(*, seed: int = DEMO_SEED, count: int = DEMO_COUNT) -> DemoSummary:
             summary.evidence += 1
     summary.users_created = _users_ensure()
     demo_round_load(seed=seed)  # once: it is looked up by name
+    from bluelight.demo.editions import demo_editions_load  # it reads this module's demo keys
+
+    summary.editions = [e.name for e in demo_editions_load(seed=seed)]
     return summary
 
 

@@ -1,5 +1,7 @@
 """Editions and their frozen entries. Published means immutable: entries are only ever read."""
 
+from pathlib import Path
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -16,6 +18,17 @@ class Edition(models.Model):
     published_at = models.DateTimeField(auto_now_add=True)
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     collaborations = models.PositiveIntegerField(_("collaborations"), default=0)
+    round = models.ForeignKey(
+        "returns.Round",
+        verbose_name=_("collection round"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="editions",
+        help_text=_("The round whose answers this edition reports: its response rates go into the methodology."),
+    )
+    # Frozen at publication with the entries: who was asked and who answered, by type of organisation.
+    methodology = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["as_of", "pk"]
@@ -43,3 +56,45 @@ class Entry(models.Model):
 
     def __str__(self) -> str:
         return self.data.get("title", str(self.uid))
+
+
+class ReportState(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Being produced")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class ReportRun(models.Model):
+    """One production of an edition's overview report (HTML, PDF and spreadsheet), with its progress.
+
+    Reports run as background tasks; the newest finished run of an edition is what the public downloads.
+    """
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="reports")
+    compare_with = models.ForeignKey(
+        Edition, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("compared with")
+    )
+    state = models.CharField(_("state"), max_length=10, choices=ReportState.choices, default=ReportState.QUEUED)
+    percent = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    step = models.CharField(_("current step"), max_length=200, blank=True)
+    error = models.TextField(_("what went wrong"), blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("overview report")
+
+    def __str__(self) -> str:
+        return f"{self.edition} ({self.get_state_display()})"
+
+    @property
+    def directory(self):
+        return Path(settings.VAR_DIR) / "reports" / str(self.pk)
+
+    def path(self, kind: str):
+        """The file of this run in `kind` (html, pdf or xlsx)."""
+        return self.directory / f"overview.{kind}"

@@ -6,6 +6,8 @@ from decimal import Decimal
 
 from bluelight.collaborations.models import Collaboration
 from bluelight.editions.models import Edition
+from bluelight.editions.prices import financial_year_of, to_constant_prices
+from bluelight.organisations.models import Organisation
 
 ENDED = {"completed", "discontinued"}
 BLUE_LIGHT = ("police", "fire", "ambulance")
@@ -34,14 +36,53 @@ def _survivor_uids() -> dict[str, str]:
     return result
 
 
-def _entries(edition: Edition, survivors: dict[str, str]) -> dict[str, dict]:
+def successor_slugs() -> dict[str, str]:
+    """Organisation slug -> the slug of the body that carries it on now (merged services), followed to the end."""
+    rows = dict(Organisation.objects.values_list("slug", "successor__slug"))
+    result = {}
+    for slug, nxt in rows.items():
+        seen = {slug}
+        while nxt is not None and nxt not in seen:
+            seen.add(nxt)
+            result[slug] = nxt
+            nxt = rows.get(nxt)
+    return result
+
+
+def _slim(data: dict, successors: dict[str, str]) -> dict:
+    """What a comparison needs of an entry, kept small so two 100,000-record editions fit in memory."""
+    partners = {}
+    for p in data["partners"]:
+        slug = successors.get(p["id"], p["id"])
+        partners.setdefault(slug, p["name"] if slug == p["id"] else slug)
+    return {
+        "title": data["title"],
+        "status": data["status"],
+        "top_theme": data["top_theme"],
+        "combination": combination(data["services"]),
+        "regions": tuple(data["regions"]),
+        "countries": tuple(data["countries"]),
+        "partners": partners,
+        "annual": [
+            (b["basis"], Decimal(b["amount_gbp"]), b["price_year"])
+            for b in data["benefits"]
+            if b["kind"] == "annual_saving"
+        ],
+    }
+
+
+def _entries(edition: Edition, survivors: dict[str, str], successors: dict[str, str]) -> dict[str, dict]:
     """Entries by current identity; where a record and one later merged into it are both there, the
     survivor's own entry stands for the pair."""
-    rows = [(str(uid), data) for uid, data in edition.entries.values_list("uid", "data")]
-    entries = {uid: data for uid, data in rows if uid not in survivors}
-    for uid, data in rows:
+    entries, absorbed = {}, []
+    for uid, data in edition.entries.values_list("uid", "data").iterator(chunk_size=2000):
+        uid = str(uid)
         if uid in survivors:
-            entries.setdefault(survivors[uid], data)
+            absorbed.append((survivors[uid], _slim(data, successors)))
+        else:
+            entries[uid] = _slim(data, successors)
+    for uid, slim in absorbed:
+        entries.setdefault(uid, slim)
     return entries
 
 
@@ -57,7 +98,10 @@ class Comparison:
     by_theme: dict = field(default_factory=dict)
     by_combination: dict = field(default_factory=dict)
     by_region: dict = field(default_factory=dict)
+    by_country: dict = field(default_factory=dict)
+    by_organisation: dict = field(default_factory=dict)
     annual_savings: dict = field(default_factory=dict)
+    price_year: int | None = None
 
     def as_json(self) -> dict:
         return {
@@ -71,7 +115,10 @@ class Comparison:
             "by_theme": self.by_theme,
             "by_combination": self.by_combination,
             "by_region": self.by_region,
+            "by_country": self.by_country,
+            "by_organisation": self.by_organisation,
             "annual_savings": self.annual_savings,
+            "price_year": self.price_year,
         }
 
 
@@ -90,20 +137,25 @@ def _growth(before: Counter, after: Counter) -> dict:
     }
 
 
-def _savings(entries) -> dict:
-    totals = Counter()
+def _savings(entries, price_year: int) -> tuple[Counter, Counter]:
+    """Annual savings by basis in cash and at `price_year` prices (amounts outside the deflator series are
+    left out of the constant-price total and said to be)."""
+    cash, real = Counter(), Counter()
     for data in entries.values():
-        for benefit in data["benefits"]:
-            if benefit["kind"] == "annual_saving":
-                totals[benefit["basis"]] += Decimal(benefit["amount_gbp"])
-    return totals
+        for basis, amount, year in data["annual"]:
+            cash[basis] += amount
+            converted = to_constant_prices(amount, year, price_year) if year else None
+            if converted is not None:
+                real[basis] += converted
+    return cash, real
 
 
 def edition_compare(*, edition: Edition, baseline: Edition) -> Comparison:
-    """What changed between `baseline` and `edition`, matching records by stable identity."""
-    survivors = _survivor_uids()
-    before, after = _entries(baseline, survivors), _entries(edition, survivors)
-    result = Comparison(edition=edition, baseline=baseline)
+    """What changed between `baseline` and `edition`, matching records by stable identity (which survives
+    merges of records) and organisations by their successor (which survives mergers of services)."""
+    survivors, successors = _survivor_uids(), successor_slugs()
+    before, after = _entries(baseline, survivors, successors), _entries(edition, survivors, successors)
+    result = Comparison(edition=edition, baseline=baseline, price_year=financial_year_of(edition.as_of))
     for uid, data in after.items():
         if uid not in before:
             result.new.append(data)
@@ -115,18 +167,26 @@ def edition_compare(*, edition: Edition, baseline: Edition) -> Comparison:
             result.continuing.append(data)
         if data["status"] != old["status"]:
             result.changed_status.append({"title": data["title"], "from": old["status"], "to": data["status"]})
-        added = sorted({p["name"] for p in data["partners"]} - {p["name"] for p in old["partners"]})
+        added = sorted(name for slug, name in data["partners"].items() if slug not in old["partners"])
         if added:
             result.new_partners.append({"title": data["title"], "partners": added})
     result.ended += [data for uid, data in before.items() if uid not in after]
-    result.by_theme = _growth(_counts(before, lambda d: [d["top_theme"]]), _counts(after, lambda d: [d["top_theme"]]))
-    result.by_combination = _growth(
-        _counts(before, lambda d: [combination(d["services"])]), _counts(after, lambda d: [combination(d["services"])])
-    )
-    result.by_region = _growth(_counts(before, lambda d: d["regions"]), _counts(after, lambda d: d["regions"]))
-    old_savings, new_savings = _savings(before), _savings(after)
+    for name, key in [
+        ("by_theme", lambda d: [d["top_theme"]]),
+        ("by_combination", lambda d: [d["combination"]]),
+        ("by_region", lambda d: d["regions"]),
+        ("by_country", lambda d: d["countries"]),
+        ("by_organisation", lambda d: list(d["partners"])),
+    ]:
+        setattr(result, name, _growth(_counts(before, key), _counts(after, key)))
+    (old_cash, old_real), (new_cash, new_real) = _savings(before, result.price_year), _savings(after, result.price_year)
     result.annual_savings = {
-        basis: {"baseline": str(old_savings.get(basis, 0)), "edition": str(new_savings.get(basis, 0))}
-        for basis in sorted(set(old_savings) | set(new_savings))
+        basis: {
+            "baseline": str(old_cash.get(basis, 0)),
+            "edition": str(new_cash.get(basis, 0)),
+            "baseline_constant": str(old_real.get(basis, 0)),
+            "edition_constant": str(new_real.get(basis, 0)),
+        }
+        for basis in sorted(set(old_cash) | set(new_cash))
     }
     return result

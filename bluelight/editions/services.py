@@ -1,14 +1,16 @@
 """Publishing editions: freeze the published collaborations as they stand, once and for good."""
 
 import datetime
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from bluelight.collaborations.models import Collaboration
+from bluelight.collaborations.models import Collaboration, SourceKind
 from bluelight.editions.models import Edition, Entry
+from bluelight.returns.models import ReturnState
 
 BATCH = 1000
 
@@ -53,12 +55,32 @@ def entry_data(collaboration: Collaboration) -> dict:
             for b in collaboration.benefits.all()
         ],
         "evidence": [{"title": e.title, "strength": e.strength} for e in collaboration.evidence.all()],
+        # Who reported it: several reporters of one record show how duplicates were merged.
+        "reported_by": sorted({p.reported_by.slug for p in collaboration.provenance.all() if p.reported_by_id}),
+        "reports": sum(1 for p in collaboration.provenance.all() if p.kind == SourceKind.RETURN),
     }
 
 
-@transaction.atomic
-def edition_publish(*, name: str, as_of: datetime.date, baseline: bool = False, user=None) -> Edition:
-    """Freeze every published collaboration into a new edition; later edits never change it."""
+def round_methodology(round_) -> dict:
+    """Who a round asked and who answered, by type of organisation, frozen into the edition."""
+    if round_ is None:
+        return {}
+    answered = {ReturnState.SUBMITTED, ReturnState.ACCEPTED}
+    by_type: dict[str, dict[str, int]] = {}
+    for org_type in round_.requests.values_list("organisation__type", flat=True):
+        by_type.setdefault(org_type, {"asked": 0, "responded": 0})["asked"] += 1
+    for org_type in round_.returns.filter(state__in=answered).values_list("organisation__type", flat=True):
+        by_type.setdefault(org_type, {"asked": 0, "responded": 0})["responded"] += 1
+    return {
+        "round": round_.name,
+        "opens_on": str(round_.opens_on),
+        "closes_on": str(round_.closes_on),
+        "scope": round_.scope_description,
+        "by_type": by_type,
+    }
+
+
+def _edition_check(name: str, baseline: bool) -> str:
     name = " ".join(name.split())
     errors = {}
     if not name:
@@ -75,28 +97,51 @@ def edition_publish(*, name: str, as_of: datetime.date, baseline: bool = False, 
         ]
     if errors:
         raise ValidationError(errors)
-    edition = Edition.objects.create(
-        name=name, slug=slugify(name)[:160] or "edition", as_of=as_of, is_baseline=baseline, published_by=user
-    )
-    records = (
+    return name
+
+
+def published_records():
+    """The published collaborations with everything `entry_data` reads, fetched in a few queries per batch."""
+    return (
         Collaboration.objects.published()
         .select_related("primary_theme__parent")
         .prefetch_related(
-            "partners__organisation__police_force_areas", "secondary_themes", "benefits__accrues_to", "evidence"
+            "partners__organisation__police_force_areas",
+            "secondary_themes",
+            "benefits__accrues_to",
+            "evidence",
+            "provenance__reported_by",
         )
         .order_by("pk")
     )
+
+
+@transaction.atomic
+def edition_create(
+    *,
+    name: str,
+    as_of: datetime.date,
+    entries: Iterable[tuple[Collaboration, dict]],
+    baseline: bool = False,
+    round_=None,
+    methodology: dict | None = None,
+    user=None,
+) -> Edition:
+    """Write an edition from (record, frozen data) pairs, all or nothing. `edition_publish` is the usual way in."""
+    name = _edition_check(name, baseline)
+    edition = Edition.objects.create(
+        name=name,
+        slug=_unique_slug(name),
+        as_of=as_of,
+        is_baseline=baseline,
+        published_by=user,
+        round=round_,
+        methodology=methodology if methodology is not None else round_methodology(round_),
+    )
     count = 0
     batch = []
-    for collaboration in records.iterator(chunk_size=BATCH):
-        batch.append(
-            Entry(
-                edition=edition,
-                uid=collaboration.uid,
-                collaboration_id=collaboration.pk,
-                data=entry_data(collaboration),
-            )
-        )
+    for collaboration, data in entries:
+        batch.append(Entry(edition=edition, uid=collaboration.uid, collaboration_id=collaboration.pk, data=data))
         if len(batch) >= BATCH:
             Entry.objects.bulk_create(batch)
             count += len(batch)
@@ -105,6 +150,28 @@ def edition_publish(*, name: str, as_of: datetime.date, baseline: bool = False, 
     edition.collaborations = count + len(batch)
     edition.save(update_fields=["collaborations"])
     return edition
+
+
+def edition_publish(*, name: str, as_of: datetime.date, baseline: bool = False, round_=None, user=None) -> Edition:
+    """Freeze every published collaboration into a new edition; later edits never change it."""
+    records = published_records().iterator(chunk_size=BATCH)
+    return edition_create(
+        name=name,
+        as_of=as_of,
+        entries=((c, entry_data(c)) for c in records),
+        baseline=baseline,
+        round_=round_,
+        user=user,
+    )
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:150] or "edition"
+    slug, n = base, 1
+    while Edition.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
 
 
 @transaction.atomic

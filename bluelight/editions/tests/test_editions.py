@@ -71,7 +71,31 @@ def test_comparison_finds_new_ended_changed_and_new_partners_and_follows_merges(
     # The absorbed record of the baseline is the survivor now: neither new nor ended.
     assert len(result.continuing) == 2
     assert result.by_region["East of England"] == {"baseline": 0, "edition": 1, "change": 1}
-    assert result.annual_savings["estimated"] == {"baseline": "1000.00", "edition": "1000.00"}
+    assert result.by_country["England"] == {"baseline": 3, "edition": 4, "change": 1}
+    assert result.by_organisation["essex_police"] == {"baseline": 0, "edition": 1, "change": 1}
+    # Priced in 2016, the edition's own financial year: constant prices equal cash.
+    assert result.annual_savings["estimated"] == {
+        "baseline": "1000.00",
+        "edition": "1000.00",
+        "baseline_constant": "1000",
+        "edition_constant": "1000",
+    }
+
+
+def test_comparison_follows_organisation_mergers(register, org):
+    """Dorset FRS became Dorset and Wiltshire FRS in 2016: a record that swaps one for the other has no
+    new partner, and the organisation counts carry over to the body it became."""
+    record = make_collaboration("dorset_police", "dorset_frs", title="Shared station at Weymouth")
+    baseline = edition_publish(name="2014 overview", as_of=DAY, baseline=True)
+    data = collaboration_data_from(record)
+    data.partners[1] = type(data.partners[1])(org("dorset_wiltshire_frs"))
+    collaboration_update(collaboration=record, data=data)
+    later = edition_publish(name="2017 overview", as_of=datetime.date(2017, 9, 1))
+
+    result = edition_compare(edition=later, baseline=baseline)
+    assert result.new_partners == []
+    assert result.by_organisation["dorset_wiltshire_frs"] == {"baseline": 1, "edition": 1, "change": 0}
+    assert "dorset_frs" not in result.by_organisation
 
 
 def test_service_combinations_are_named_as_the_overview_names_them():

@@ -89,6 +89,11 @@ NAVIGATION = [
         "explorer:organisation_list",
         {"explorer:organisation_list", "explorer:organisation_detail"},
     ),
+    (
+        _lazy("Overview reports"),
+        "editions:list",
+        {"editions:list", "editions:detail", "editions:publish", "editions:run"},
+    ),
 ]
 
 

@@ -1,4 +1,8 @@
-"""`bluelight run`: serve the Observatory locally (use gunicorn in production; see README)."""
+"""`bluelight run`: serve the Observatory locally, with the background worker (production: see README)."""
+
+import os
+import subprocess
+import sys
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -11,6 +15,9 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1", help="Address to listen on (default 127.0.0.1).")
         parser.add_argument("--port", type=int, default=8000, help="Port to listen on (default 8000).")
         parser.add_argument("--reload", action="store_true", help="Restart when code changes (development).")
+        parser.add_argument(
+            "--no-worker", action="store_true", help="Do not start the background worker (reports stay queued)."
+        )
 
     def handle(self, *args, **options):
         address = f"http://{options['host']}:{options['port']}/"
@@ -22,10 +29,23 @@ class Command(BaseCommand):
                 self.stdout.write(line)
         except ImportError:
             pass
+        worker = None
+        # The autoreloader runs this command again in a child (RUN_MAIN): one worker is enough.
+        if not options["no_worker"] and os.environ.get("RUN_MAIN") != "true":
+            worker = subprocess.Popen([sys.executable, "-m", "bluelight", "db_worker", "--no-reload"])  # noqa: S603
+            self.stdout.write("Background worker started (overview reports); it stops with the server.")
         self.stdout.write("Press Ctrl+C to stop.")
-        call_command(
-            "runserver",
-            f"{options['host']}:{options['port']}",
-            use_reloader=options["reload"],
-            skip_checks=False,
-        )
+        try:
+            call_command(
+                "runserver",
+                f"{options['host']}:{options['port']}",
+                use_reloader=options["reload"],
+                skip_checks=False,
+            )
+        finally:
+            if worker is not None:
+                worker.terminate()
+                try:
+                    worker.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    worker.kill()

@@ -16,3 +16,9 @@ class Command(BaseCommand):
         call_command("reference", stdout=self.stdout)
         if not options["no_demo"]:
             call_command("demo", stdout=self.stdout)
+            from bluelight.demo.editions import demo_reports_request
+
+            if asked := demo_reports_request():
+                self.stdout.write(
+                    f"Asked for {asked} demo overview reports: the worker produces them in the background."
+                )

@@ -6,22 +6,11 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from bluelight.core.cli import date_option
+from bluelight.editions.lookup import find_edition
 from bluelight.editions.models import Edition
 from bluelight.editions.selectors import edition_compare
 from bluelight.editions.services import edition_publish, edition_set_baseline
-
-
-def _edition(text: str) -> Edition:
-    text = str(text).strip()
-    found = (
-        (Edition.objects.filter(pk=int(text)).first() if text.isdigit() else None)
-        or Edition.objects.filter(name__iexact=text).first()
-        or Edition.objects.filter(slug=text).first()
-    )
-    if found is None:
-        names = ", ".join(e.name for e in Edition.objects.all()[:10]) or "none yet"
-        raise CommandError(f"No edition {text!r}. Editions: {names}.")
-    return found
+from bluelight.returns.lookup import find_round
 
 
 class Command(BaseCommand):
@@ -33,6 +22,7 @@ class Command(BaseCommand):
         publish.add_argument("name", help="The edition's name, e.g. '2014 overview'.")
         publish.add_argument("--date", required=True, help="The date the edition describes, YYYY-MM-DD.")
         publish.add_argument("--baseline", action="store_true", help="Make it the baseline (only if none exists).")
+        publish.add_argument("--round", help="The collection round it reports (id or name), for response rates.")
         publish.add_argument("--json", action="store_true", help="Print only JSON.")
         baseline = sub.add_parser("baseline", help="Make an existing edition the baseline.")
         baseline.add_argument("edition", help="The edition's id or name.")
@@ -52,7 +42,12 @@ class Command(BaseCommand):
     def _publish(self, options):
         as_of = date_option("--date", options["date"])
         try:
-            edition = edition_publish(name=options["name"], as_of=as_of, baseline=options["baseline"])
+            edition = edition_publish(
+                name=options["name"],
+                as_of=as_of,
+                baseline=options["baseline"],
+                round_=find_round(options["round"]) if options["round"] else None,
+            )
         except ValidationError as exc:
             raise CommandError("\n".join(f"{k}: {m}" for k, ms in exc.message_dict.items() for m in ms)) from None
         data = {
@@ -71,7 +66,7 @@ class Command(BaseCommand):
             )
 
     def _baseline(self, options):
-        edition = edition_set_baseline(edition=_edition(options["edition"]))
+        edition = edition_set_baseline(edition=find_edition(options["edition"]))
         self.stdout.write(f"{edition.name} is now the baseline.")
 
     def _list(self, options):
@@ -95,9 +90,9 @@ class Command(BaseCommand):
             )
 
     def _compare(self, options):
-        edition = _edition(options["edition"])
+        edition = find_edition(options["edition"])
         if options["other"]:
-            other = _edition(options["other"])
+            other = find_edition(options["other"])
         else:
             other = Edition.objects.filter(is_baseline=True).first()
             if other is None:

@@ -1,0 +1,586 @@
+"""The overview's numbers, computed from an edition's frozen entries and nothing typed by hand.
+
+Everything the report shows is a `Table`; headlines, charts, the page, the PDF and the spreadsheet
+are all read from the same tables, so a number cannot say one thing in the PDF and another in the
+annex. One streaming pass over the entries keeps a 100,000-record edition within memory.
+"""
+
+import datetime
+import heapq
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.translation import gettext as _
+
+from bluelight.collaborations.models import Basis, BenefitKind, Status, Theme
+from bluelight.editions.models import Edition
+from bluelight.editions.prices import deflators, financial_year_of, label, to_constant_prices
+from bluelight.editions.selectors import Comparison, combination, edition_compare
+from bluelight.organisations.models import Organisation, OrganisationType, PoliceForceArea
+
+Progress = Callable[[int, str], None]
+BLUE_LIGHT_TYPES = (
+    OrganisationType.POLICE_FORCE,
+    OrganisationType.FIRE_AND_RESCUE,
+    OrganisationType.AMBULANCE_TRUST,
+    OrganisationType.POLICE_AND_CRIME_COMMISSIONER,
+)
+COMBINATIONS = ("police-fire", "police-ambulance", "fire-ambulance", "all three")
+EXAMPLES_PER_THEME = 3
+TOP_ORGANISATIONS = 20
+LIST_LIMIT = 100  # rows of a long list shown in the page and PDF; the spreadsheet has them all
+
+
+def _no_progress(percent: int, step: str) -> None:
+    pass
+
+
+@dataclass
+class Table:
+    """A titled table: what a chart draws, what the text alternative reads and what the annex holds."""
+
+    key: str
+    title: str
+    columns: list[str]
+    rows: list[list]
+    note: str = ""
+
+    @property
+    def shown_rows(self) -> list[list]:
+        return self.rows[:LIST_LIMIT]
+
+    @property
+    def hidden(self) -> int:
+        return max(0, len(self.rows) - LIST_LIMIT)
+
+
+@dataclass
+class Example:
+    title: str
+    collaboration_id: int
+    status: str
+    partners: list[str]
+    strength: int | None
+    evidence: list[str]
+
+
+@dataclass
+class ThemeSection:
+    code: str
+    name: str
+    description: str
+    records: int = 0
+    operational: int = 0
+    planned: int = 0
+    organisations: int = 0
+    savings: dict = field(default_factory=dict)  # basis -> cash, annual recurring savings only
+    examples: list[Example] = field(default_factory=list)
+
+
+@dataclass
+class Overview:
+    edition: Edition
+    compare_with: Edition | None
+    price_year: int
+    collaborations: int = 0
+    organisations: int = 0
+    realised_annual: int = 0
+    estimated_annual: int = 0
+    evaluated_annual: int = 0
+    multi_reported: int = 0
+    themes: list[ThemeSection] = field(default_factory=list)
+    tables: dict[str, Table] = field(default_factory=dict)
+    comparison: Comparison | None = None
+    methodology: dict = field(default_factory=dict)
+    deflator_source: str = ""
+    charts: dict = field(default_factory=dict)  # filled by the renderer
+
+    @property
+    def price_label(self) -> str:
+        return label(self.price_year)
+
+    def add(self, table: Table) -> Table:
+        self.tables[table.key] = table
+        return table
+
+
+def _money(value: Decimal | int) -> int:
+    """Whole pounds, half up (Counter totals start at the integer 0)."""
+    return int(Decimal(value).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+
+def _percent(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def _bodies_on(day: datetime.date) -> dict[str, Organisation]:
+    """Each organisation slug -> the register body that stood for it on `day` (merged services count as
+    the body they became), so shares of a type engaged never exceed 100%."""
+    orgs = {o.pk: o for o in Organisation.objects.all()}
+    result = {}
+    for org in orgs.values():
+        body, seen = org, {org.pk}
+        while not body.is_valid_on(day) and body.successor_id and body.successor_id not in seen:
+            seen.add(body.successor_id)
+            body = orgs[body.successor_id]
+        result[org.slug] = body
+    return result
+
+
+class _Accumulator:
+    """Everything the report counts, filled in one pass over the entries."""
+
+    def __init__(self, price_year: int, bodies: dict[str, Organisation]):
+        self.price_year = price_year
+        self.bodies = bodies
+        self.total = 0
+        self.by_status = Counter()
+        self.organisations: dict[str, int] = Counter()
+        self.org_info: dict[str, tuple[str, str]] = {}
+        self.theme_records = Counter()
+        self.theme_status = defaultdict(Counter)
+        self.theme_orgs = defaultdict(set)
+        self.theme_savings = defaultdict(Counter)
+        self.theme_examples = defaultdict(list)  # heaps of (key, counter, Example)
+        self.combinations = Counter()
+        self.areas = Counter()
+        self.regions = Counter()
+        self.countries = Counter()
+        self.benefit_records = defaultdict(set)
+        self.cash = Counter()
+        self.constant = Counter()
+        self.unconverted = Counter()
+        self.multi_reported = 0
+        self.reports = 0
+        self._tiebreak = 0
+
+    def add(self, collaboration_id: int, data: dict) -> None:
+        self.total += 1
+        status, theme = data["status"], data["top_theme"] or ""
+        self.by_status[status] += 1
+        self.theme_records[theme] += 1
+        self.theme_status[theme][status] += 1
+        self.combinations[combination(data["services"])] += 1
+        for region in data["regions"]:
+            self.regions[region] += 1
+        for country in data["countries"]:
+            self.countries[country] += 1
+        areas = set()
+        for partner in data["partners"]:
+            body = self.bodies.get(partner["id"])
+            slug = body.slug if body else partner["id"]
+            if slug not in self.org_info:
+                self.org_info[slug] = (body.name, body.type) if body else (partner["name"], partner["type"])
+            self.organisations[slug] += 1
+            self.theme_orgs[theme].add(slug)
+            areas.update(partner["areas"])
+        for area in areas:
+            self.areas[area] += 1
+        money = Counter()
+        for benefit in data["benefits"]:
+            key = (benefit["kind"], benefit["basis"])
+            amount = Decimal(benefit["amount_gbp"])
+            self.benefit_records[key].add(collaboration_id)
+            self.cash[key] += amount
+            year = benefit["price_year"]
+            converted = to_constant_prices(amount, year, self.price_year) if year else None
+            if converted is None:
+                self.unconverted[key] += 1
+            else:
+                self.constant[key] += converted
+            if benefit["kind"] == BenefitKind.ANNUAL_SAVING:
+                self.theme_savings[theme][benefit["basis"]] += amount
+                money[benefit["basis"]] += amount
+        reporters = data.get("reported_by", [])
+        self.multi_reported += len(reporters) > 1
+        self.reports += data.get("reports", 0)
+        self._example(theme, collaboration_id, data, money)
+
+    def _example(self, theme: str, collaboration_id: int, data: dict, money: Counter) -> None:
+        """Keep the best-evidenced records of each theme: strongest evaluation first, then the most
+        evaluations, then realised savings, then operational ones."""
+        strengths = [e["strength"] for e in data["evidence"] if e["strength"] is not None]
+        key = (
+            max(strengths, default=-1),
+            len(data["evidence"]),
+            money[Basis.INDEPENDENTLY_EVALUATED] + money[Basis.REALISED],
+            data["status"] == Status.OPERATIONAL,
+        )
+        self._tiebreak += 1
+        heap = self.theme_examples[theme]
+        item = (key, -self._tiebreak, collaboration_id, data)
+        if len(heap) < EXAMPLES_PER_THEME:
+            heapq.heappush(heap, item)
+        elif item > heap[0]:
+            heapq.heapreplace(heap, item)
+
+
+def overview_build(
+    *, edition: Edition, compare_with: Edition | None = None, progress: Progress = _no_progress
+) -> Overview:
+    """Compute every number of the overview of `edition`, compared with `compare_with` when given."""
+    price_year = financial_year_of(edition.as_of)
+    overview = Overview(edition=edition, compare_with=compare_with, price_year=price_year)
+    overview.methodology = edition.methodology or {}
+    overview.deflator_source = deflators().source
+    progress(2, _("Reading %(n)s collaborations") % {"n": f"{edition.collaborations:,}"})
+    acc = _Accumulator(price_year, _bodies_on(edition.as_of))
+    step = max(1, edition.collaborations // 20)
+    for n, (collaboration_id, data) in enumerate(
+        edition.entries.values_list("collaboration_id", "data").iterator(chunk_size=2000), start=1
+    ):
+        acc.add(collaboration_id, data)
+        if n % step == 0:
+            progress(2 + 38 * n // max(1, edition.collaborations), _("Counting collaborations"))
+    progress(40, _("Counting themes, places and savings"))
+    _headlines(overview, acc, edition.as_of)
+    _themes(overview, acc)
+    _places(overview, acc)
+    _savings(overview, acc)
+    _methodology(overview, acc)
+    if compare_with is not None:
+        progress(45, _("Comparing with %(name)s") % {"name": compare_with.name})
+        overview.comparison = edition_compare(edition=edition, baseline=compare_with)
+        _growth(overview, overview.comparison)
+    progress(55, _("Figures ready"))
+    return overview
+
+
+def _status_label(code: str) -> str:
+    return str(Status(code).label) if code in Status.values else code
+
+
+def _headlines(overview: Overview, acc: _Accumulator, as_of: datetime.date) -> None:
+    overview.collaborations = acc.total
+    overview.organisations = len(acc.organisations)
+    overview.multi_reported = acc.multi_reported
+    annual = {basis: acc.cash[(BenefitKind.ANNUAL_SAVING, basis)] for basis in Basis.values}
+    overview.realised_annual = _money(annual[Basis.REALISED])
+    overview.estimated_annual = _money(annual[Basis.ESTIMATED])
+    overview.evaluated_annual = _money(annual[Basis.INDEPENDENTLY_EVALUATED])
+    overview.add(
+        Table(
+            "status",
+            _("Collaborations by status"),
+            [_("Status"), _("Collaborations"), _("Share (%)")],
+            [
+                [str(label_), acc.by_status[code], _percent(acc.by_status[code], acc.total)]
+                for code, label_ in Status.choices
+            ],
+        )
+    )
+    in_register = Counter(Organisation.objects.filter(in_register=True).valid_on(as_of).values_list("type", flat=True))
+    involved = Counter(org_type for _name, org_type in (acc.org_info[s] for s in acc.organisations))
+    overview.add(
+        Table(
+            "engagement",
+            _("Organisations engaged, by type"),
+            [
+                _("Type of organisation"),
+                _("Taking part"),
+                _("In the register on the edition's date"),
+                _("Share engaged (%)"),
+            ],
+            [
+                [str(OrganisationType(t).label), involved[t], in_register[t], _percent(involved[t], in_register[t])]
+                for t in BLUE_LIGHT_TYPES
+            ]
+            + [
+                [str(OrganisationType(t).label), involved[t], in_register[t] or None, None]
+                for t in OrganisationType.values
+                if t not in BLUE_LIGHT_TYPES and involved[t]
+            ],
+            note=_(
+                "An organisation counts once however many collaborations it is part of; services that have since "
+                "merged count as the body that existed on the edition's date."
+            ),
+        )
+    )
+
+
+def _themes(overview: Overview, acc: _Accumulator) -> None:
+    tops = list(Theme.objects.filter(parent__isnull=True).values_list("code", "name", "description"))
+    known = {code for code, _n, _d in tops}
+    if acc.theme_records.get(""):
+        tops.append(("", _("No theme given"), _("Records not yet coded to a theme.")))
+    tops += [(code, code, "") for code in acc.theme_records if code and code not in known]
+    rows = []
+    for code, name, description in tops:
+        section = ThemeSection(code=code, name=name, description=description)
+        section.records = acc.theme_records[code]
+        section.operational = acc.theme_status[code][Status.OPERATIONAL]
+        section.planned = acc.theme_status[code][Status.PLANNED] + acc.theme_status[code][Status.IN_DEVELOPMENT]
+        section.organisations = len(acc.theme_orgs[code])
+        section.savings = {basis: _money(acc.theme_savings[code][basis]) for basis in Basis.values}
+        for (strength, *_rest), _tie, collaboration_id, data in sorted(acc.theme_examples[code], reverse=True):
+            section.examples.append(
+                Example(
+                    title=data["title"],
+                    collaboration_id=collaboration_id,
+                    status=_status_label(data["status"]),
+                    partners=[p["name"] for p in data["partners"]],
+                    strength=strength if strength >= 0 else None,
+                    evidence=[e["title"] for e in data["evidence"]],
+                )
+            )
+        if section.records or code in known:
+            overview.themes.append(section)
+            rows.append(
+                [
+                    name,
+                    section.records,
+                    section.operational,
+                    section.planned,
+                    section.organisations,
+                    section.savings[Basis.REALISED],
+                    section.savings[Basis.INDEPENDENTLY_EVALUATED],
+                    section.savings[Basis.ESTIMATED],
+                ]
+            )
+    overview.add(
+        Table(
+            "themes",
+            _("Collaborations by theme"),
+            [
+                _("Theme"),
+                _("Collaborations"),
+                _("Operational"),
+                _("Planned or in development"),
+                _("Organisations"),
+                _("Annual savings, realised (£, cash)"),
+                _("Annual savings, independently evaluated (£, cash)"),
+                _("Annual savings, estimated (£, cash)"),
+            ],
+            rows,
+        )
+    )
+
+
+def _places(overview: Overview, acc: _Accumulator) -> None:
+    overview.add(
+        Table(
+            "combinations",
+            _("Collaborations by service combination"),
+            [_("Services working together"), _("Collaborations"), _("Share (%)")],
+            [
+                [k, v, _percent(v, acc.total)]
+                for k, v in sorted(acc.combinations.items(), key=lambda kv: (-kv[1], kv[0]))
+            ],
+            note=_("'+ wider public sector' marks collaborations that include councils, NHS bodies or others."),
+        )
+    )
+    areas = PoliceForceArea.objects.order_by("code").values_list("code", "name", "country")
+    overview.add(
+        Table(
+            "areas",
+            _("Collaborations by police force area"),
+            [_("Area code"), _("Police force area"), _("Country"), _("Collaborations")],
+            [[code, name, country, acc.areas[code]] for code, name, country in areas],
+            note=_(
+                "A collaboration counts in every area that one of its partners serves, so the areas add up to "
+                "more than the number of collaborations."
+            ),
+        )
+    )
+    overview.add(
+        Table(
+            "regions",
+            _("Collaborations by region"),
+            [_("Region"), _("Collaborations")],
+            [[k, v] for k, v in sorted(acc.regions.items())],
+            note=_("A collaboration whose partners are in several regions counts in each."),
+        )
+    )
+    overview.add(
+        Table(
+            "countries",
+            _("Collaborations by country"),
+            [_("Country"), _("Collaborations")],
+            sorted(map(list, acc.countries.items())),
+        )
+    )
+    top = sorted(acc.organisations.items(), key=lambda kv: (-kv[1], acc.org_info[kv[0]][0]))
+    overview.add(
+        Table(
+            "organisations",
+            _("Collaborations by organisation"),
+            [_("Organisation"), _("Type of organisation"), _("Collaborations")],
+            [
+                [acc.org_info[slug][0], str(OrganisationType(acc.org_info[slug][1]).label), n]
+                if acc.org_info[slug][1] in OrganisationType.values
+                else [acc.org_info[slug][0], acc.org_info[slug][1], n]
+                for slug, n in top
+            ],
+        )
+    )
+
+
+def _savings(overview: Overview, acc: _Accumulator) -> None:
+    rows = []
+    for kind, kind_label in BenefitKind.choices:
+        for basis, basis_label in Basis.choices:
+            key = (kind, basis)
+            if not acc.benefit_records[key]:
+                continue
+            rows.append(
+                [
+                    str(kind_label),
+                    str(basis_label),
+                    len(acc.benefit_records[key]),
+                    _money(acc.cash[key]),
+                    _money(acc.constant[key]),
+                    acc.unconverted[key],
+                ]
+            )
+    overview.add(
+        Table(
+            "savings",
+            _("Financial benefits by kind and basis"),
+            [
+                _("Kind"),
+                _("Basis"),
+                _("Collaborations"),
+                _("Amount (£, cash)"),
+                _("Amount (£, %(year)s prices)") % {"year": overview.price_label},
+                _("Amounts not converted"),
+            ],
+            rows,
+            note=_(
+                "Kinds and bases are never added together: an annual saving, a one-off saving, a cost and external "
+                "funding are different things, and an estimate is not a realised saving."
+            ),
+        )
+    )
+    series = deflators()
+    years = sorted(y for y in series.years if overview.price_year - 15 <= y <= overview.price_year + 1)
+    overview.add(
+        Table(
+            "deflators",
+            _("GDP deflators used for constant prices"),
+            [_("Financial year"), _("Index"), _("Outturn or forecast")],
+            [
+                [label(y), float(series.years[y]), _("forecast") if y in series.forecast_years else _("outturn")]
+                for y in years
+            ],
+            note=series.source,
+        )
+    )
+
+
+def _methodology(overview: Overview, acc: _Accumulator) -> None:
+    by_type = overview.methodology.get("by_type", {})
+    rows = []
+    for org_type in OrganisationType.values:
+        if org_type in by_type:
+            asked, responded = by_type[org_type]["asked"], by_type[org_type]["responded"]
+            rows.append([str(OrganisationType(org_type).label), asked, responded, _percent(responded, asked)])
+    if rows:
+        asked = sum(r[1] for r in rows)
+        responded = sum(r[2] for r in rows)
+        rows.append([_("All"), asked, responded, _percent(responded, asked)])
+    overview.add(
+        Table(
+            "response",
+            _("Who was asked and who answered"),
+            [_("Type of organisation"), _("Asked"), _("Answered"), _("Response rate (%)")],
+            rows,
+            note=(
+                _("From the collection round %(round)s.") % {"round": overview.methodology["round"]}
+                if overview.methodology.get("round")
+                else _("No collection round is linked to this edition, so response rates are not known.")
+            ),
+        )
+    )
+
+
+def _growth(overview: Overview, comparison: Comparison) -> None:
+    overview.add(
+        Table(
+            "growth",
+            _("Change since %(name)s") % {"name": comparison.baseline.name},
+            [_("Measure"), _("Collaborations")],
+            [
+                [_("New since then"), len(comparison.new)],
+                [_("Continuing"), len(comparison.continuing)],
+                [_("Ended (completed, discontinued or no longer reported)"), len(comparison.ended)],
+                [_("Changed status"), len(comparison.changed_status)],
+                [_("Gained partners"), len(comparison.new_partners)],
+            ],
+        )
+    )
+    theme_names = dict(Theme.objects.filter(parent__isnull=True).values_list("code", "name"))
+    for key, title, first, names in [
+        ("by_theme", _("Growth by theme"), _("Theme"), theme_names),
+        ("by_combination", _("Growth by service combination"), _("Services working together"), {}),
+        ("by_region", _("Growth by region"), _("Region"), {}),
+        ("by_country", _("Growth by country"), _("Country"), {}),
+    ]:
+        growth = getattr(comparison, key)
+        overview.add(
+            Table(
+                f"growth_{key[3:]}",
+                title,
+                [first, comparison.baseline.name, comparison.edition.name, _("Change")],
+                [
+                    [names.get(k, k or _("No theme given")), v["baseline"], v["edition"], v["change"]]
+                    for k, v in growth.items()
+                ],
+            )
+        )
+    org_names = dict(Organisation.objects.values_list("slug", "name"))
+    changes = sorted(comparison.by_organisation.items(), key=lambda kv: (-kv[1]["change"], org_names.get(kv[0], kv[0])))
+    overview.add(
+        Table(
+            "growth_organisation",
+            _("Growth by organisation"),
+            [_("Organisation"), comparison.baseline.name, comparison.edition.name, _("Change")],
+            [[org_names.get(k, k), v["baseline"], v["edition"], v["change"]] for k, v in changes],
+            note=_("Services that merged are counted as the body they became, in both editions."),
+        )
+    )
+    overview.add(
+        Table(
+            "growth_savings",
+            _("Annual recurring savings by basis, then and now"),
+            [
+                _("Basis"),
+                _("%(name)s (£, cash)") % {"name": comparison.baseline.name},
+                _("%(name)s (£, cash)") % {"name": comparison.edition.name},
+                _("%(name)s (£, %(year)s prices)") % {"name": comparison.baseline.name, "year": overview.price_label},
+                _("%(name)s (£, %(year)s prices)") % {"name": comparison.edition.name, "year": overview.price_label},
+                _("Real change (£, %(year)s prices)") % {"year": overview.price_label},
+            ],
+            [
+                [
+                    str(Basis(basis).label) if basis in Basis.values else basis,
+                    _money(Decimal(v["baseline"])),
+                    _money(Decimal(v["edition"])),
+                    _money(Decimal(v["baseline_constant"])),
+                    _money(Decimal(v["edition_constant"])),
+                    _money(Decimal(v["edition_constant"]) - Decimal(v["baseline_constant"])),
+                ]
+                for basis, v in comparison.annual_savings.items()
+            ],
+        )
+    )
+    overview.add(
+        Table(
+            "changed_status",
+            _("Collaborations whose status changed"),
+            [_("Collaboration"), _("Then"), _("Now")],
+            [
+                [c["title"], _status_label(c["from"]), _status_label(c["to"])]
+                for c in sorted(comparison.changed_status, key=lambda c: c["title"])
+            ],
+        )
+    )
+    overview.add(
+        Table(
+            "new_partners",
+            _("Collaborations that gained partners"),
+            [_("Collaboration"), _("New partners")],
+            [[c["title"], ", ".join(c["partners"])] for c in sorted(comparison.new_partners, key=lambda c: c["title"])],
+        )
+    )

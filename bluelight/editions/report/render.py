@@ -1,0 +1,201 @@
+"""Writing the overview: one HTML document (the page), the same document through WeasyPrint (the A4
+PDF), and every table in a spreadsheet (the data annex), all from one `Overview`."""
+
+import datetime
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bluelight.collaborations.models import Basis, BenefitKind
+from bluelight.editions.models import Edition
+from bluelight.editions.report.charts import overview_charts
+from bluelight.editions.report.figures import Overview, Progress, _no_progress, _status_label, overview_build
+from bluelight.editions.selectors import combination
+
+KINDS = ("html", "pdf", "xlsx")
+ANNEX_IN_DOCUMENT = 1000  # above this, the list of collaborations is in the spreadsheet only
+
+
+def report_context(overview: Overview, *, standalone: bool) -> dict:
+    edition = overview.edition
+    return {
+        "overview": overview,
+        "edition": edition,
+        "tables": overview.tables,
+        "charts": {chart.key: chart for chart in overview.charts.values()} if overview.charts else {},
+        "standalone": standalone,
+        "generated_on": timezone.localdate(),
+        "annex": list(_document_annex(edition)) if edition.collaborations <= ANNEX_IN_DOCUMENT else None,
+        "annex_limit": ANNEX_IN_DOCUMENT,
+    }
+
+
+def _document_annex(edition: Edition) -> Iterator[dict]:
+    for collaboration_id, data in edition.entries.values_list("collaboration_id", "data").order_by("data__title"):
+        yield {
+            "id": collaboration_id,
+            "title": data["title"],
+            "status": _status_label(data["status"]),
+            "theme": data["top_theme"],
+            "partners": ", ".join(p["name"] for p in data["partners"]),
+            "combination": combination(data["services"]),
+        }
+
+
+def html_render(overview: Overview, *, standalone: bool = True) -> str:
+    """The report as one self-contained HTML document (styles and charts inline, no external files)."""
+    return render_to_string("editions/report/document.html", report_context(overview, standalone=standalone))
+
+
+def pdf_write(html: str, target: Path) -> None:
+    """A4 PDF with page numbers, a contents page, bookmarks and tags for assistive technology."""
+    from weasyprint import HTML  # imported here: loading Pango costs ~0.3 s that pages without PDFs never need
+
+    HTML(string=html).write_pdf(target, pdf_tags=True, custom_metadata=True)
+
+
+def _annex_rows(edition: Edition) -> Iterator[list]:
+    for uid, collaboration_id, data in edition.entries.values_list("uid", "collaboration_id", "data").iterator(
+        chunk_size=2000
+    ):
+        annual = {basis: Decimal(0) for basis in Basis.values}
+        for b in data["benefits"]:
+            if b["kind"] == BenefitKind.ANNUAL_SAVING:
+                annual[b["basis"]] += Decimal(b["amount_gbp"])
+        lead = next((p["name"] for p in data["partners"] if p["lead"]), "")
+        yield [
+            str(uid),
+            collaboration_id,
+            data["title"],
+            data["status"],
+            data["top_theme"] or "",
+            data["primary_theme"] or "",
+            combination(data["services"]),
+            data["start"] or "",
+            data["end"] or "",
+            data["scope"],
+            lead,
+            "; ".join(p["name"] for p in data["partners"]),
+            "; ".join(data["regions"]),
+            "; ".join(data["countries"]),
+            int(annual[Basis.REALISED]),
+            int(annual[Basis.INDEPENDENTLY_EVALUATED]),
+            int(annual[Basis.ESTIMATED]),
+            max((e["strength"] for e in data["evidence"] if e["strength"] is not None), default=None),
+            len(data.get("reported_by", [])),
+        ]
+
+
+ANNEX_COLUMNS = [
+    "uid",
+    "record_id",
+    "title",
+    "status",
+    "theme",
+    "sub_theme",
+    "services_working_together",
+    "start",
+    "end",
+    "scope",
+    "lead_organisation",
+    "partners",
+    "regions",
+    "countries",
+    "annual_saving_realised_gbp",
+    "annual_saving_independently_evaluated_gbp",
+    "annual_saving_estimated_gbp",
+    "strongest_evidence_maryland",
+    "reporting_organisations",
+]
+
+
+def xlsx_write(overview: Overview, target: Path, progress: Progress = _no_progress) -> None:
+    """Every table of the report on its own sheet, plus the list of collaborations, streamed to disk."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    bold = Font(bold=True)
+
+    def header(sheet, values):
+        cells = []
+        for value in values:
+            cell = WriteOnlyCell(sheet, value=str(value))
+            cell.font = bold
+            cells.append(cell)
+        return cells
+
+    edition = overview.edition
+    about = workbook.create_sheet("About")
+    about.column_dimensions["A"].width = 28
+    about.column_dimensions["B"].width = 100
+    about.append(header(about, [_("Overview report"), edition.name]))
+    for key, value in [
+        (_("Edition"), edition.name),
+        (_("As of"), edition.as_of.isoformat()),
+        (_("Compared with"), overview.compare_with.name if overview.compare_with else _("(none)")),
+        (_("Collaborations"), edition.collaborations),
+        (_("Constant prices"), _("%(year)s prices, HM Treasury GDP deflators") % {"year": overview.price_label}),
+        (_("Deflator source"), overview.deflator_source),
+        (_("Produced on"), timezone.localdate().isoformat()),
+    ]:
+        about.append([key, value])
+    about.append([])
+    about.append(header(about, [_("Sheet"), _("Table")]))
+    for table in overview.tables.values():
+        about.append([table.key, table.title])
+    about.append(["collaborations", _("Every collaboration in the edition")])
+    for table in overview.tables.values():
+        sheet = workbook.create_sheet(table.key[:31])
+        sheet.freeze_panes = "A2"
+        sheet.column_dimensions["A"].width = 45
+        sheet.append(header(sheet, table.columns))
+        for row in table.rows:
+            sheet.append(row)
+        if table.note:
+            sheet.append([])
+            sheet.append([table.note])
+    sheet = workbook.create_sheet("collaborations")
+    sheet.freeze_panes = "A2"
+    sheet.append(header(sheet, ANNEX_COLUMNS))
+    step = max(1, edition.collaborations // 10)
+    for n, row in enumerate(_annex_rows(edition), start=1):
+        sheet.append(row)
+        if n % step == 0:
+            progress(88 + 10 * n // max(1, edition.collaborations), _("Writing the spreadsheet annex"))
+    workbook.save(target)
+
+
+def report_produce(
+    *,
+    edition: Edition,
+    compare_with: Edition | None,
+    targets: dict[str, Path],
+    progress: Progress = _no_progress,
+) -> Overview:
+    """Compute the overview once and write it to each of `targets` (kind -> path: html, pdf, xlsx)."""
+    unknown = set(targets) - set(KINDS)
+    if unknown:
+        raise ValueError(f"Unknown report kinds: {sorted(unknown)}")
+    started = datetime.datetime.now()
+    overview = overview_build(edition=edition, compare_with=compare_with, progress=progress)
+    if "html" in targets or "pdf" in targets:
+        progress(58, _("Drawing the charts"))
+        overview.charts = {chart.key: chart for chart in overview_charts(overview)}
+        progress(65, _("Laying out the report"))
+        html = html_render(overview)
+        if "html" in targets:
+            targets["html"].write_text(html, encoding="utf-8")
+        if "pdf" in targets:
+            progress(70, _("Typesetting the PDF"))
+            pdf_write(html, targets["pdf"])
+    if "xlsx" in targets:
+        progress(88, _("Writing the spreadsheet annex"))
+        xlsx_write(overview, targets["xlsx"], progress)
+    progress(100, _("Done in %(s).1f s") % {"s": (datetime.datetime.now() - started).total_seconds()})
+    return overview

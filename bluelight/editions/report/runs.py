@@ -1,0 +1,82 @@
+"""Report runs: asking for an overview report, producing it in the background, and finding the latest.
+
+The web asks (`report_request`), a worker produces (`report_run_execute`), and the run keeps its
+progress, so the page can show how far it has got and the public can download the newest finished one.
+"""
+
+import logging
+import shutil
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bluelight.editions.models import Edition, ReportRun, ReportState
+from bluelight.editions.report.render import KINDS, report_produce
+
+logger = logging.getLogger(__name__)
+
+
+def report_request(*, edition: Edition, compare_with: Edition | None = None, user=None) -> ReportRun:
+    """Queue an overview report of `edition`; it is produced by the worker after this transaction commits."""
+    from bluelight.editions.tasks import report_generate
+
+    if compare_with is not None and compare_with.pk == edition.pk:
+        compare_with = None
+    run = ReportRun.objects.create(edition=edition, compare_with=compare_with, requested_by=user, step=_("Queued"))
+
+    def enqueue():
+        result = report_generate.enqueue(run.pk)
+        ReportRun.objects.filter(pk=run.pk, task_id="").update(task_id=str(result.id))
+
+    transaction.on_commit(enqueue)
+    return run
+
+
+def report_run_execute(*, run_id: int) -> ReportRun:
+    """Produce the files of a run, recording progress; on failure the run says what went wrong."""
+    run = ReportRun.objects.select_related("edition", "compare_with").get(pk=run_id)
+    if run.state == ReportState.DONE:
+        return run
+    ReportRun.objects.filter(pk=run.pk).update(state=ReportState.RUNNING, percent=0, step=_("Starting"), error="")
+    last = {"percent": -1}
+
+    def progress(percent: int, step: str) -> None:
+        if percent != last["percent"]:
+            last["percent"] = percent
+            ReportRun.objects.filter(pk=run.pk).update(percent=percent, step=step[:200])
+
+    directory = run.directory
+    partial = directory.with_name(directory.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    try:
+        report_produce(
+            edition=run.edition,
+            compare_with=run.compare_with,
+            targets={kind: partial / f"overview.{kind}" for kind in KINDS},
+            progress=progress,
+        )
+        shutil.rmtree(directory, ignore_errors=True)
+        partial.rename(directory)  # all three files appear together, or none
+    except Exception as exc:
+        logger.exception("Overview report run %s failed", run.pk)
+        shutil.rmtree(partial, ignore_errors=True)
+        ReportRun.objects.filter(pk=run.pk).update(
+            state=ReportState.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000], finished_at=timezone.now()
+        )
+        run.refresh_from_db()
+        return run
+    ReportRun.objects.filter(pk=run.pk).update(
+        state=ReportState.DONE, percent=100, step=_("Ready"), finished_at=timezone.now()
+    )
+    run.refresh_from_db()
+    return run
+
+
+def latest_report(edition: Edition) -> ReportRun | None:
+    """The newest finished report of an edition whose files are on disk: what the public downloads."""
+    for run in edition.reports.filter(state=ReportState.DONE).order_by("-finished_at", "-pk")[:5]:
+        if all(run.path(kind).exists() for kind in KINDS):
+            return run
+    return None

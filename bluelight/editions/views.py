@@ -1,0 +1,129 @@
+"""Edition pages: public (list, edition, report files) and analysts' (publish, produce a report, progress)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bluelight.accounts import policy
+from bluelight.accounts.policy import Action
+from bluelight.editions.forms import EditionPublishForm, ReportRequestForm
+from bluelight.editions.models import Edition, ReportRun, ReportState
+from bluelight.editions.report.runs import latest_report, report_request
+from bluelight.editions.selectors import edition_compare
+from bluelight.editions.services import edition_publish
+
+CONTENT_TYPES = {
+    "html": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def edition_list(request):
+    editions = Edition.objects.order_by("-as_of", "-pk")
+    return render(
+        request,
+        "editions/edition_list.html",
+        {"editions": editions, "can_publish": policy.can(request.user, Action.PUBLISH)},
+    )
+
+
+def edition_detail(request, slug: str):
+    edition = get_object_or_404(Edition, slug=slug)
+    baseline = Edition.objects.filter(is_baseline=True).exclude(pk=edition.pk).first()
+    can_publish = policy.can(request.user, Action.PUBLISH)
+    context = {
+        "edition": edition,
+        "baseline": baseline,
+        "comparison": edition_compare(edition=edition, baseline=baseline) if baseline else None,
+        "report": latest_report(edition),
+        "can_publish": can_publish,
+    }
+    if can_publish:
+        context["form"] = ReportRequestForm(edition=edition)
+        context["runs"] = edition.reports.select_related("compare_with")[:10]
+    return render(request, "editions/edition_detail.html", context)
+
+
+def report_file(request, slug: str, kind: str):
+    """The newest finished report of an edition, at a stable address: /editions/<slug>/overview.pdf."""
+    edition = get_object_or_404(Edition, slug=slug)
+    run = latest_report(edition)
+    if run is None or kind not in CONTENT_TYPES:
+        raise Http404(_("The overview report of this edition has not been produced yet."))
+    response = FileResponse(
+        run.path(kind).open("rb"),
+        content_type=CONTENT_TYPES[kind],
+        as_attachment=kind == "xlsx",
+        filename=f"{edition.slug}-overview.{kind}",
+    )
+    if kind == "html":
+        # The report is a whole document with its own inline styles and charts; nothing else runs in it.
+        response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+    return response
+
+
+@login_required
+def edition_publish_view(request):
+    policy.require(request.user, Action.PUBLISH)
+    form = EditionPublishForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            edition = edition_publish(
+                name=form.cleaned_data["name"],
+                as_of=form.cleaned_data["as_of"],
+                baseline=form.cleaned_data["baseline"],
+                round_=form.cleaned_data["round"],
+                user=request.user,
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            messages.success(
+                request,
+                _("Published %(name)s: %(n)d collaborations frozen as they stand.")
+                % {"name": edition.name, "n": edition.collaborations},
+            )
+            return redirect("editions:detail", edition.slug)
+    return render(request, "editions/publish.html", {"form": form})
+
+
+@login_required
+@require_POST
+def report_request_view(request, slug: str):
+    policy.require(request.user, Action.PUBLISH)
+    edition = get_object_or_404(Edition, slug=slug)
+    form = ReportRequestForm(request.POST, edition=edition)
+    if not form.is_valid():
+        messages.error(request, _("Choose an edition to compare with from the list."))
+        return redirect("editions:detail", edition.slug)
+    run = report_request(edition=edition, compare_with=form.cleaned_data["compare_with"], user=request.user)
+    return redirect("editions:run", run.pk)
+
+
+@login_required
+def report_run_view(request, run_id: int):
+    policy.require(request.user, Action.PUBLISH)
+    run = get_object_or_404(ReportRun.objects.select_related("edition", "compare_with"), pk=run_id)
+    working = run.state in (ReportState.QUEUED, ReportState.RUNNING)
+    return render(request, "editions/run.html", {"run": run, "working": working})
+
+
+def report_run_file(request, run_id: int, kind: str):
+    """A finished run's own file, for analysts checking a report before it is the newest one."""
+    policy.require(request.user, Action.PUBLISH)
+    run = get_object_or_404(ReportRun, pk=run_id, state=ReportState.DONE)
+    if kind not in CONTENT_TYPES or not run.path(kind).exists():
+        raise Http404(_("This report has no such file."))
+    return FileResponse(
+        run.path(kind).open("rb"),
+        content_type=CONTENT_TYPES[kind],
+        as_attachment=kind == "xlsx",
+        filename=f"{run.edition.slug}-overview-{run.pk}.{kind}",
+    )
