@@ -11,6 +11,10 @@ fi
 if ! command -v npm >/dev/null 2>&1; then
   echo "Missing: npm (installs GOV.UK Frontend). On Debian/Ubuntu: sudo apt-get install npm"; missing=1
 fi
+# WeasyPrint (the overview report's PDF) loads Pango at run time; pip cannot install it.
+if command -v python3 >/dev/null 2>&1 && ! python3 -c 'import ctypes.util, sys; sys.exit(0 if ctypes.util.find_library("pango-1.0") and ctypes.util.find_library("pangoft2-1.0") else 1)'; then
+  echo "Missing: Pango (draws the overview report's PDF). On Debian/Ubuntu: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0"; missing=1
+fi
 if [ "$missing" -ne 0 ]; then
   echo "Install the above, then run the make command again."
   exit 1

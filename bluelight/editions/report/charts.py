@@ -14,51 +14,51 @@ GREY = "#b1b4b6"
 WIDTH = 460
 
 # A tile map of the 43 police force areas: one square each, placed roughly where the area lies
-# (column west to east, row north to south), so no area is too small to see.
+# (column west to east, row north to south), so no area is too small to see; with a short label.
 TILES = {
-    "E23000007": (4, 0),  # Northumbria
-    "E23000002": (3, 1),  # Cumbria
-    "E23000008": (4, 1),  # Durham
-    "E23000013": (5, 1),  # Cleveland
-    "E23000003": (3, 2),  # Lancashire
-    "E23000009": (4, 2),  # North Yorkshire
-    "E23000004": (2, 3),  # Merseyside
-    "E23000005": (3, 3),  # Greater Manchester
-    "E23000010": (4, 3),  # West Yorkshire
-    "E23000011": (5, 3),  # South Yorkshire
-    "E23000012": (6, 3),  # Humberside
-    "W15000001": (1, 4),  # North Wales
-    "E23000006": (2, 4),  # Cheshire
-    "E23000015": (3, 4),  # Staffordshire
-    "E23000018": (4, 4),  # Derbyshire
-    "E23000019": (5, 4),  # Nottinghamshire
-    "E23000020": (6, 4),  # Lincolnshire
-    "E23000024": (7, 4),  # Norfolk
-    "W15000004": (1, 5),  # Dyfed-Powys
-    "E23000016": (2, 5),  # West Mercia
-    "E23000014": (3, 5),  # West Midlands
-    "E23000017": (4, 5),  # Warwickshire
-    "E23000021": (5, 5),  # Leicestershire
-    "E23000023": (6, 5),  # Cambridgeshire
-    "E23000025": (7, 5),  # Suffolk
-    "W15000003": (1, 6),  # South Wales
-    "W15000002": (2, 6),  # Gwent
-    "E23000037": (3, 6),  # Gloucestershire
-    "E23000022": (4, 6),  # Northamptonshire
-    "E23000026": (5, 6),  # Bedfordshire
-    "E23000027": (6, 6),  # Hertfordshire
-    "E23000028": (7, 6),  # Essex
-    "E23000036": (2, 7),  # Avon and Somerset
-    "E23000038": (3, 7),  # Wiltshire
-    "E23000029": (4, 7),  # Thames Valley
-    "E23000001": (5, 7),  # Metropolitan Police
-    "E23000034": (6, 7),  # City of London
-    "E23000035": (1, 8),  # Devon and Cornwall
-    "E23000039": (2, 8),  # Dorset
-    "E23000030": (3, 8),  # Hampshire and Isle of Wight
-    "E23000031": (4, 8),  # Surrey
-    "E23000033": (5, 8),  # Sussex
-    "E23000032": (6, 8),  # Kent
+    "E23000007": (4, 0, "NBR"),  # Northumbria
+    "E23000002": (3, 1, "CUM"),  # Cumbria
+    "E23000008": (4, 1, "DUR"),  # Durham
+    "E23000013": (5, 1, "CLE"),  # Cleveland
+    "E23000003": (3, 2, "LAN"),  # Lancashire
+    "E23000009": (4, 2, "NYO"),  # North Yorkshire
+    "E23000004": (2, 3, "MER"),  # Merseyside
+    "E23000005": (3, 3, "GMP"),  # Greater Manchester
+    "E23000010": (4, 3, "WYO"),  # West Yorkshire
+    "E23000011": (5, 3, "SYO"),  # South Yorkshire
+    "E23000012": (6, 3, "HUM"),  # Humberside
+    "W15000001": (1, 4, "NWA"),  # North Wales
+    "E23000006": (2, 4, "CHE"),  # Cheshire
+    "E23000015": (3, 4, "STA"),  # Staffordshire
+    "E23000018": (4, 4, "DER"),  # Derbyshire
+    "E23000019": (5, 4, "NOT"),  # Nottinghamshire
+    "E23000020": (6, 4, "LIN"),  # Lincolnshire
+    "E23000024": (7, 4, "NFK"),  # Norfolk
+    "W15000004": (1, 5, "DYP"),  # Dyfed-Powys
+    "E23000016": (2, 5, "WMC"),  # West Mercia
+    "E23000014": (3, 5, "WMD"),  # West Midlands
+    "E23000017": (4, 5, "WAR"),  # Warwickshire
+    "E23000021": (5, 5, "LEI"),  # Leicestershire
+    "E23000023": (6, 5, "CAM"),  # Cambridgeshire
+    "E23000025": (7, 5, "SUF"),  # Suffolk
+    "W15000003": (1, 6, "SWA"),  # South Wales
+    "W15000002": (2, 6, "GWE"),  # Gwent
+    "E23000037": (3, 6, "GLO"),  # Gloucestershire
+    "E23000022": (4, 6, "NTH"),  # Northamptonshire
+    "E23000026": (5, 6, "BED"),  # Bedfordshire
+    "E23000027": (6, 6, "HER"),  # Hertfordshire
+    "E23000028": (7, 6, "ESS"),  # Essex
+    "E23000036": (2, 7, "AVS"),  # Avon and Somerset
+    "E23000038": (3, 7, "WIL"),  # Wiltshire
+    "E23000029": (4, 7, "TVP"),  # Thames Valley
+    "E23000001": (5, 7, "MET"),  # Metropolitan Police
+    "E23000034": (6, 7, "COL"),  # City of London
+    "E23000035": (1, 8, "DEV"),  # Devon and Cornwall
+    "E23000039": (2, 8, "DOR"),  # Dorset
+    "E23000030": (3, 8, "HAM"),  # Hampshire and Isle of Wight
+    "E23000031": (4, 8, "SUR"),  # Surrey
+    "E23000033": (5, 8, "SUS"),  # Sussex
+    "E23000032": (6, 8, "KEN"),  # Kent
 }
 
 
@@ -69,11 +69,6 @@ class Chart:
     svg: str
     alt: str
     table: Table
-
-
-def _abbreviation(name: str) -> str:
-    words = [w for w in name.replace("-", " ").split() if w.lower() not in {"and", "of", "the"}]
-    return "".join(w[0] for w in words).upper()[:3] if len(words) > 1 else name[:3].upper()
 
 
 def _bars(table: Table, label_col: int, value_col: int, title: str) -> alt.Chart:
@@ -117,8 +112,8 @@ def _tile_map(table: Table) -> alt.Chart:
     for code, name, _country, count in table.rows:
         if code not in TILES:
             continue
-        col, row = TILES[code]
-        rows.append({"col": col, "row": row, "name": name, "abbr": _abbreviation(name), "count": count})
+        col, row, abbreviation = TILES[code]
+        rows.append({"col": col, "row": row, "name": name, "abbr": abbreviation, "count": count})
     base = alt.Chart(alt.Data(values=rows), width=8 * 46, height=9 * 46).encode(
         x=alt.X("col:O", axis=None),
         y=alt.Y("row:O", axis=None),
