@@ -3,12 +3,14 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from bluelight.accounts import policy
+from bluelight.editions.models import Edition
 from bluelight.explorer import selectors
 
 
 def home(request):
     data = selectors.home_data(user=request.user)
-    return render(request, "explorer/home.html", {"data": data})
+    latest_edition = Edition.objects.order_by("-as_of", "-pk").first()
+    return render(request, "explorer/home.html", {"data": data, "latest_edition": latest_edition})
 
 
 def collaboration_list(request):
