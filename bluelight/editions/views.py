@@ -13,7 +13,6 @@ from bluelight.accounts.policy import Action
 from bluelight.editions.forms import EditionPublishForm, ReportRequestForm
 from bluelight.editions.models import Edition, ReportRun, ReportState
 from bluelight.editions.report.runs import latest_report, report_request
-from bluelight.editions.selectors import edition_compare
 from bluelight.editions.services import edition_publish
 
 CONTENT_TYPES = {
@@ -34,12 +33,9 @@ def edition_list(request):
 
 def edition_detail(request, slug: str):
     edition = get_object_or_404(Edition, slug=slug)
-    baseline = Edition.objects.filter(is_baseline=True).exclude(pk=edition.pk).first()
     can_publish = policy.can(request.user, Action.PUBLISH)
     context = {
         "edition": edition,
-        "baseline": baseline,
-        "comparison": edition_compare(edition=edition, baseline=baseline) if baseline else None,
         "report": latest_report(edition),
         "can_publish": can_publish,
     }

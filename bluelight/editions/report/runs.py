@@ -51,7 +51,7 @@ def report_run_execute(*, run_id: int) -> ReportRun:
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True)
     try:
-        report_produce(
+        overview = report_produce(
             edition=run.edition,
             compare_with=run.compare_with,
             targets={kind: partial / f"overview.{kind}" for kind in KINDS},
@@ -68,10 +68,31 @@ def report_run_execute(*, run_id: int) -> ReportRun:
         run.refresh_from_db()
         return run
     ReportRun.objects.filter(pk=run.pk).update(
-        state=ReportState.DONE, percent=100, step=_("Ready"), finished_at=timezone.now()
+        state=ReportState.DONE, percent=100, step=_("Ready"), finished_at=timezone.now(), summary=_summary(overview)
     )
     run.refresh_from_db()
     return run
+
+
+def _summary(overview) -> dict:
+    summary = {
+        "collaborations": overview.collaborations,
+        "organisations": overview.organisations,
+        "realised_annual": overview.realised_annual,
+        "estimated_annual": overview.estimated_annual,
+        "evaluated_annual": overview.evaluated_annual,
+    }
+    comparison = overview.comparison
+    if comparison is not None:
+        summary["comparison"] = {
+            "with": comparison.baseline.name,
+            "new": len(comparison.new),
+            "continuing": len(comparison.continuing),
+            "ended": len(comparison.ended),
+            "changed_status": len(comparison.changed_status),
+            "new_partners": len(comparison.new_partners),
+        }
+    return summary
 
 
 def latest_report(edition: Edition) -> ReportRun | None:
