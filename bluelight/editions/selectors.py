@@ -49,12 +49,12 @@ def successor_slugs() -> dict[str, str]:
     return result
 
 
-def _slim(data: dict, successors: dict[str, str]) -> dict:
+def _slim(data: dict, successors: dict[str, str], names: dict[str, str]) -> dict:
     """What a comparison needs of an entry, kept small so two 100,000-record editions fit in memory."""
     partners = {}
     for p in data["partners"]:
         slug = successors.get(p["id"], p["id"])
-        partners.setdefault(slug, p["name"] if slug == p["id"] else slug)
+        partners.setdefault(slug, p["name"] if slug == p["id"] else names.get(slug, slug))
     return {
         "title": data["title"],
         "status": data["status"],
@@ -71,16 +71,18 @@ def _slim(data: dict, successors: dict[str, str]) -> dict:
     }
 
 
-def _entries(edition: Edition, survivors: dict[str, str], successors: dict[str, str]) -> dict[str, dict]:
+def _entries(
+    edition: Edition, survivors: dict[str, str], successors: dict[str, str], names: dict[str, str]
+) -> dict[str, dict]:
     """Entries by current identity; where a record and one later merged into it are both there, the
     survivor's own entry stands for the pair."""
     entries, absorbed = {}, []
     for uid, data in edition.entries.values_list("uid", "data").iterator(chunk_size=2000):
         uid = str(uid)
         if uid in survivors:
-            absorbed.append((survivors[uid], _slim(data, successors)))
+            absorbed.append((survivors[uid], _slim(data, successors, names)))
         else:
-            entries[uid] = _slim(data, successors)
+            entries[uid] = _slim(data, successors, names)
     for uid, slim in absorbed:
         entries.setdefault(uid, slim)
     return entries
@@ -93,6 +95,7 @@ class Comparison:
     new: list[dict] = field(default_factory=list)
     continuing: list[dict] = field(default_factory=list)
     ended: list[dict] = field(default_factory=list)
+    ended_before: list[dict] = field(default_factory=list)  # had already ended in the baseline
     changed_status: list[dict] = field(default_factory=list)
     new_partners: list[dict] = field(default_factory=list)
     by_theme: dict = field(default_factory=dict)
@@ -110,6 +113,7 @@ class Comparison:
             "new": len(self.new),
             "continuing": len(self.continuing),
             "ended": len(self.ended),
+            "ended_before": len(self.ended_before),
             "changed_status": self.changed_status,
             "new_partners": self.new_partners,
             "by_theme": self.by_theme,
@@ -154,14 +158,18 @@ def edition_compare(*, edition: Edition, baseline: Edition) -> Comparison:
     """What changed between `baseline` and `edition`, matching records by stable identity (which survives
     merges of records) and organisations by their successor (which survives mergers of services)."""
     survivors, successors = _survivor_uids(), successor_slugs()
-    before, after = _entries(baseline, survivors, successors), _entries(edition, survivors, successors)
+    names = dict(Organisation.objects.filter(slug__in=set(successors.values())).values_list("slug", "name"))
+    before = _entries(baseline, survivors, successors, names)
+    after = _entries(edition, survivors, successors, names)
     result = Comparison(edition=edition, baseline=baseline, price_year=financial_year_of(edition.as_of))
     for uid, data in after.items():
         if uid not in before:
             result.new.append(data)
             continue
         old = before[uid]
-        if data["status"] in ENDED and old["status"] not in ENDED:
+        if data["status"] in ENDED and old["status"] in ENDED:
+            result.ended_before.append(data)
+        elif data["status"] in ENDED:
             result.ended.append(data)
         else:
             result.continuing.append(data)
@@ -170,7 +178,8 @@ def edition_compare(*, edition: Edition, baseline: Edition) -> Comparison:
         added = sorted(name for slug, name in data["partners"].items() if slug not in old["partners"])
         if added:
             result.new_partners.append({"title": data["title"], "partners": added})
-    result.ended += [data for uid, data in before.items() if uid not in after]
+    result.ended += [data for uid, data in before.items() if uid not in after and data["status"] not in ENDED]
+    result.ended_before += [data for uid, data in before.items() if uid not in after and data["status"] in ENDED]
     for name, key in [
         ("by_theme", lambda d: [d["top_theme"]]),
         ("by_combination", lambda d: [d["combination"]]),

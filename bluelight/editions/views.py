@@ -57,6 +57,10 @@ def report_file(request, slug: str, kind: str):
         as_attachment=kind == "xlsx",
         filename=f"{edition.slug}-overview.{kind}",
     )
+    return _report_headers(response, kind)
+
+
+def _report_headers(response, kind: str):
     if kind == "html":
         # The report is a whole document with its own inline styles and charts; nothing else runs in it.
         response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -111,15 +115,17 @@ def report_run_view(request, run_id: int):
     return render(request, "editions/run.html", {"run": run, "working": working})
 
 
+@login_required
 def report_run_file(request, run_id: int, kind: str):
     """A finished run's own file, for analysts checking a report before it is the newest one."""
     policy.require(request.user, Action.PUBLISH)
     run = get_object_or_404(ReportRun, pk=run_id, state=ReportState.DONE)
     if kind not in CONTENT_TYPES or not run.path(kind).exists():
         raise Http404(_("This report has no such file."))
-    return FileResponse(
+    response = FileResponse(
         run.path(kind).open("rb"),
         content_type=CONTENT_TYPES[kind],
         as_attachment=kind == "xlsx",
         filename=f"{run.edition.slug}-overview-{run.pk}.{kind}",
     )
+    return _report_headers(response, kind)

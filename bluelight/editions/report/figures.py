@@ -167,15 +167,17 @@ class _Accumulator:
             self.regions[region] += 1
         for country in data["countries"]:
             self.countries[country] += 1
-        areas = set()
+        areas, slugs = set(), set()
         for partner in data["partners"]:
             body = self.bodies.get(partner["id"])
             slug = body.slug if body else partner["id"]
             if slug not in self.org_info:
                 self.org_info[slug] = (body.name, body.type) if body else (partner["name"], partner["type"])
+            slugs.add(slug)  # two services that merged into one body count once for the record
+            areas.update(partner["areas"])
+        for slug in slugs:
             self.organisations[slug] += 1
             self.theme_orgs[theme].add(slug)
-            areas.update(partner["areas"])
         for area in areas:
             self.areas[area] += 1
         money = Counter()
@@ -460,10 +462,7 @@ def _savings(overview: Overview, acc: _Accumulator) -> None:
             "deflators",
             _("GDP deflators used for constant prices"),
             [_("Financial year"), _("Index"), _("Outturn or forecast")],
-            [
-                [label(y), float(series.years[y]), _("forecast") if y in series.forecast_years else _("outturn")]
-                for y in years
-            ],
+            [[label(y), series.years[y], _("forecast") if y in series.forecast_years else _("outturn")] for y in years],
             note=series.source,
         )
     )
@@ -504,7 +503,8 @@ def _growth(overview: Overview, comparison: Comparison) -> None:
             [
                 [_("New since then"), len(comparison.new)],
                 [_("Continuing"), len(comparison.continuing)],
-                [_("Ended (completed, discontinued or no longer reported)"), len(comparison.ended)],
+                [_("Ended since then (completed, discontinued or no longer reported)"), len(comparison.ended)],
+                [_("Had already ended then"), len(comparison.ended_before)],
                 [_("Changed status"), len(comparison.changed_status)],
                 [_("Gained partners"), len(comparison.new_partners)],
             ],

@@ -13,7 +13,14 @@ from django.utils.translation import gettext as _
 from bluelight.collaborations.models import Basis, BenefitKind
 from bluelight.editions.models import Edition
 from bluelight.editions.report.charts import overview_charts
-from bluelight.editions.report.figures import Overview, Progress, _no_progress, _status_label, overview_build
+from bluelight.editions.report.figures import (
+    Overview,
+    Progress,
+    _money,
+    _no_progress,
+    _status_label,
+    overview_build,
+)
 from bluelight.editions.selectors import combination
 
 KINDS = ("html", "pdf", "xlsx")
@@ -82,9 +89,9 @@ def _annex_rows(edition: Edition) -> Iterator[list]:
             "; ".join(p["name"] for p in data["partners"]),
             "; ".join(data["regions"]),
             "; ".join(data["countries"]),
-            int(annual[Basis.REALISED]),
-            int(annual[Basis.INDEPENDENTLY_EVALUATED]),
-            int(annual[Basis.ESTIMATED]),
+            _money(annual[Basis.REALISED]),
+            _money(annual[Basis.INDEPENDENTLY_EVALUATED]),
+            _money(annual[Basis.ESTIMATED]),
             max((e["strength"] for e in data["evidence"] if e["strength"] is not None), default=None),
             len(data.get("reported_by", [])),
         ]

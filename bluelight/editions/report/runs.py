@@ -39,11 +39,11 @@ def report_run_execute(*, run_id: int) -> ReportRun:
     if run.state == ReportState.DONE:
         return run
     ReportRun.objects.filter(pk=run.pk).update(state=ReportState.RUNNING, percent=0, step=_("Starting"), error="")
-    last = {"percent": -1}
+    last = {"percent": -1, "step": ""}
 
     def progress(percent: int, step: str) -> None:
-        if percent != last["percent"]:
-            last["percent"] = percent
+        if percent != last["percent"] or step != last["step"]:
+            last.update(percent=percent, step=step)
             ReportRun.objects.filter(pk=run.pk).update(percent=percent, step=step[:200])
 
     directory = run.directory

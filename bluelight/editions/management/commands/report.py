@@ -61,6 +61,8 @@ class Command(BaseCommand):
             kind = path.suffix.lower().lstrip(".")
             if kind not in KINDS:
                 raise CommandError(f"-o {name}: the file must end in .html, .pdf or .xlsx.")
+            if kind in targets:
+                raise CommandError(f"-o {name}: {targets[kind]} is already the .{kind} file; give one file per format.")
             if not path.parent.is_dir():
                 raise CommandError(f"-o {name}: the folder {path.parent} does not exist.")
             targets[kind] = path
@@ -71,7 +73,8 @@ class Command(BaseCommand):
             compare_with = type(edition).objects.filter(is_baseline=True).exclude(pk=edition.pk).first()
         if compare_with is not None and compare_with.pk == edition.pk:
             raise CommandError("--compare-with: an edition compared with itself shows no growth; choose another.")
-        progress = (lambda percent, step: None) if options["quiet"] else ProgressBar(sys.stderr)
+        stream = getattr(self.stderr, "_out", sys.stderr)  # the raw stream: the bar rewrites its own line
+        progress = (lambda percent, step: None) if options["quiet"] else ProgressBar(stream)
         report_produce(edition=edition, compare_with=compare_with, targets=targets, progress=progress)
         for path in targets.values():
             self.stdout.write(f"Wrote {path} ({path.stat().st_size:,} bytes)")
