@@ -8,7 +8,7 @@ migrated database with the register loaded (`FreshDatabase`), runs the job as a 
 Environment: BENCH_DATABASE_URL (optional) points at a PostgreSQL server: each benchmark then
 creates its own database there and drops it afterwards; without it, a SQLite file in a
 temporary directory is used. BENCH_SCALE (optional) overrides the 100,000 collaborations of
-`demo_scale`, for a quick smoke run.
+`demo_scale` and `report_scale`, for a quick smoke run.
 """
 
 import json

@@ -228,6 +228,7 @@ def _report(edition_name: str, baseline_name: str, profile: str = "") -> dict:
         "new": len(comparison.new) if comparison else None,
         "continuing": len(comparison.continuing) if comparison else None,
         "ended": len(comparison.ended) if comparison else None,
+        "ended_before": len(getattr(comparison, "ended_before", [])) if comparison else None,
         "changed_status": len(comparison.changed_status) if comparison else None,
         "new_partners": len(comparison.new_partners) if comparison else None,
     }
@@ -281,9 +282,9 @@ def _comparison_note(report: dict) -> str:
     s = report["sizes"]
     return (
         f"{report['collaborations']:,} collaborations: {report['new']:,} new, {report['continuing']:,} continuing, "
-        f"{report['ended']:,} ended, {report['changed_status']:,} changed status, {report['new_partners']:,} gained "
-        f"partners; files: HTML {s['html'] / 1024:,.0f} KiB, PDF {s['pdf'] / 1024:,.0f} KiB, "
-        f"xlsx {s['xlsx'] / 1024:,.0f} KiB"
+        f"{report['ended']:,} ended since ({report['ended_before']:,} had ended before), "
+        f"{report['changed_status']:,} changed status, {report['new_partners']:,} gained partners; "
+        f"files: HTML {s['html'] / 1024:,.0f} KiB, PDF {s['pdf'] / 1024:,.0f} KiB, xlsx {s['xlsx'] / 1024:,.0f} KiB"
     )
 
 

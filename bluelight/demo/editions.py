@@ -6,8 +6,11 @@ and only the money and evidence that existed then. That gives the comparison rea
 """
 
 import datetime
+import zlib
+from types import SimpleNamespace
 
 from bluelight.collaborations.models import Basis, Collaboration, Status
+from bluelight.collaborations.services import services_of
 from bluelight.demo.world import DEMO_SEED, DEMO_TODAY, world_build
 from bluelight.editions.models import Edition
 from bluelight.editions.services import edition_create, edition_publish, entry_data, published_records
@@ -19,10 +22,23 @@ DEMO_EDITION = "2026 overview (demo)"
 RUNNING = {Status.OPERATIONAL, Status.COMPLETED, Status.DISCONTINUED}
 
 
-def _as_it_stood(data: dict, status: str, day: datetime.date, evidence_years: dict[str, int]) -> dict:
-    """A record's frozen data as it stood on `day`: its status then, and only what existed then."""
+def _as_it_stood(data: dict, status: str, day: datetime.date, evidence_years: dict[str, int], key: str) -> dict:
+    """A record's frozen data as it stood on `day`: its status then, and only what existed then.
+
+    The demo world does not record when partners joined, so one in four collaborations with three or
+    more partners is shown without its last non-lead partner, as if that partner joined later: the
+    comparison then has new partners to show, as real ones do.
+    """
     then = dict(data)
     then["status"] = status
+    others = [p for p in data["partners"] if not p["lead"]]
+    if len(data["partners"]) >= 3 and zlib.crc32(key.encode()) % 4 == 0:
+        joined_later = others[-1]
+        partners = [p for p in data["partners"] if p is not joined_later]
+        then["partners"] = partners
+        then["services"] = services_of(SimpleNamespace(type=p["type"]) for p in partners)
+        then["regions"] = sorted({p["region"] for p in partners if p["region"]})
+        then["countries"] = sorted({p["country"] for p in partners})
     if status not in {Status.COMPLETED, Status.DISCONTINUED}:
         then["end"] = ""
     then["benefits"] = [
@@ -52,7 +68,9 @@ def demo_editions_load(*, seed: int = DEMO_SEED) -> list[Edition]:
                 continue
             for item in record.evidence.all():
                 evidence_years[item.title] = item.year
-            entries.append((record, _as_it_stood(entry_data(record), state.status, DEMO_BASELINE_DATE, evidence_years)))
+            key = by_record[record.pk]
+            data = _as_it_stood(entry_data(record), state.status, DEMO_BASELINE_DATE, evidence_years, key)
+            entries.append((record, data))
         created.append(
             edition_create(
                 name=DEMO_BASELINE,

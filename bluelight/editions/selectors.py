@@ -163,23 +163,25 @@ def edition_compare(*, edition: Edition, baseline: Edition) -> Comparison:
     after = _entries(edition, survivors, successors, names)
     result = Comparison(edition=edition, baseline=baseline, price_year=financial_year_of(edition.as_of))
     for uid, data in after.items():
+        brief = {"title": data["title"]}  # the lists keep titles only, so big editions stay small
         if uid not in before:
-            result.new.append(data)
+            result.new.append(brief)
             continue
         old = before[uid]
         if data["status"] in ENDED and old["status"] in ENDED:
-            result.ended_before.append(data)
+            result.ended_before.append(brief)
         elif data["status"] in ENDED:
-            result.ended.append(data)
+            result.ended.append(brief)
         else:
-            result.continuing.append(data)
+            result.continuing.append(brief)
         if data["status"] != old["status"]:
             result.changed_status.append({"title": data["title"], "from": old["status"], "to": data["status"]})
         added = sorted(name for slug, name in data["partners"].items() if slug not in old["partners"])
         if added:
             result.new_partners.append({"title": data["title"], "partners": added})
-    result.ended += [data for uid, data in before.items() if uid not in after and data["status"] not in ENDED]
-    result.ended_before += [data for uid, data in before.items() if uid not in after and data["status"] in ENDED]
+    for uid, data in before.items():
+        if uid not in after:
+            (result.ended_before if data["status"] in ENDED else result.ended).append({"title": data["title"]})
     for name, key in [
         ("by_theme", lambda d: [d["top_theme"]]),
         ("by_combination", lambda d: [d["combination"]]),

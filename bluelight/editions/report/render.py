@@ -66,9 +66,8 @@ def pdf_write(html: str, target: Path) -> None:
 
 
 def _annex_rows(edition: Edition) -> Iterator[list]:
-    for uid, collaboration_id, data in edition.entries.values_list("uid", "collaboration_id", "data").iterator(
-        chunk_size=2000
-    ):
+    rows = edition.entries.order_by("collaboration_id").values_list("uid", "collaboration_id", "data")
+    for uid, collaboration_id, data in rows.iterator(chunk_size=2000):
         annual = {basis: Decimal(0) for basis in Basis.values}
         for b in data["benefits"]:
             if b["kind"] == BenefitKind.ANNUAL_SAVING:
