@@ -51,16 +51,14 @@ def report_file(request, slug: str, kind: str):
     run = latest_report(edition)
     if run is None or kind not in CONTENT_TYPES:
         raise Http404(_("The overview report of this edition has not been produced yet."))
+    return _report_response(run, kind, f"{edition.slug}-overview.{kind}")
+
+
+def _report_response(run: ReportRun, kind: str, filename: str) -> FileResponse:
+    """A report file: the spreadsheet as a download, the page and PDF shown in the browser."""
     response = FileResponse(
-        run.path(kind).open("rb"),
-        content_type=CONTENT_TYPES[kind],
-        as_attachment=kind == "xlsx",
-        filename=f"{edition.slug}-overview.{kind}",
+        run.path(kind).open("rb"), content_type=CONTENT_TYPES[kind], as_attachment=kind == "xlsx", filename=filename
     )
-    return _report_headers(response, kind)
-
-
-def _report_headers(response, kind: str):
     if kind == "html":
         # The report is a whole document with its own inline styles and charts; nothing else runs in it.
         response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -122,10 +120,4 @@ def report_run_file(request, run_id: int, kind: str):
     run = get_object_or_404(ReportRun, pk=run_id, state=ReportState.DONE)
     if kind not in CONTENT_TYPES or not run.path(kind).exists():
         raise Http404(_("This report has no such file."))
-    response = FileResponse(
-        run.path(kind).open("rb"),
-        content_type=CONTENT_TYPES[kind],
-        as_attachment=kind == "xlsx",
-        filename=f"{run.edition.slug}-overview-{run.pk}.{kind}",
-    )
-    return _report_headers(response, kind)
+    return _report_response(run, kind, f"{run.edition.slug}-overview-{run.pk}.{kind}")
