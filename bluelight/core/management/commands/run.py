@@ -1,6 +1,7 @@
 """`bluelight run`: serve the Observatory locally, with the background worker (production: see README)."""
 
 import os
+import signal
 import subprocess
 import sys
 
@@ -35,6 +36,8 @@ class Command(BaseCommand):
             worker = subprocess.Popen([sys.executable, "-m", "bluelight", "db_worker", "--no-reload"])  # noqa: S603
             self.stdout.write("Background worker started (overview reports); it stops with the server.")
         self.stdout.write("Press Ctrl+C to stop.")
+        # Stopped by a service manager (SIGTERM) rather than Ctrl+C: still stop the worker on the way out.
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
         try:
             call_command(
                 "runserver",
