@@ -8,6 +8,7 @@ from bluelight.collaborations.models import Collaboration
 from bluelight.editions.models import Edition
 from bluelight.editions.prices import financial_year_of, to_constant_prices
 from bluelight.organisations.models import Organisation
+from bluelight.organisations.selectors import bodies_on
 
 ENDED = {"completed", "discontinued"}
 BLUE_LIGHT = ("police", "fire", "ambulance")
@@ -36,25 +37,15 @@ def _survivor_uids() -> dict[str, str]:
     return result
 
 
-def successor_slugs() -> dict[str, str]:
-    """Organisation slug -> the slug of the body that carries it on now (merged services), followed to the end."""
-    rows = dict(Organisation.objects.values_list("slug", "successor__slug"))
-    result = {}
-    for slug, nxt in rows.items():
-        seen = {slug}
-        while nxt is not None and nxt not in seen:
-            seen.add(nxt)
-            result[slug] = nxt
-            nxt = rows.get(nxt)
-    return result
-
-
-def _slim(data: dict, successors: dict[str, str], names: dict[str, str]) -> dict:
+def _slim(data: dict, bodies: dict[str, Organisation]) -> dict:
     """What a comparison needs of an entry, kept small so two 100,000-record editions fit in memory."""
     partners = {}
     for p in data["partners"]:
-        slug = successors.get(p["id"], p["id"])
-        partners.setdefault(slug, p["name"] if slug == p["id"] else names.get(slug, slug))
+        body = bodies.get(p["id"])
+        if body is None or body.slug == p["id"]:
+            partners.setdefault(p["id"], p["name"])
+        else:
+            partners.setdefault(body.slug, body.name)
     return {
         "title": data["title"],
         "status": data["status"],
@@ -71,18 +62,16 @@ def _slim(data: dict, successors: dict[str, str], names: dict[str, str]) -> dict
     }
 
 
-def _entries(
-    edition: Edition, survivors: dict[str, str], successors: dict[str, str], names: dict[str, str]
-) -> dict[str, dict]:
+def _entries(edition: Edition, survivors: dict[str, str], bodies: dict[str, Organisation]) -> dict[str, dict]:
     """Entries by current identity; where a record and one later merged into it are both there, the
     survivor's own entry stands for the pair."""
     entries, absorbed = {}, []
     for uid, data in edition.entries.values_list("uid", "data").iterator(chunk_size=2000):
         uid = str(uid)
         if uid in survivors:
-            absorbed.append((survivors[uid], _slim(data, successors, names)))
+            absorbed.append((survivors[uid], _slim(data, bodies)))
         else:
-            entries[uid] = _slim(data, successors, names)
+            entries[uid] = _slim(data, bodies)
     for uid, slim in absorbed:
         entries.setdefault(uid, slim)
     return entries
@@ -157,10 +146,8 @@ def _savings(entries, price_year: int) -> tuple[Counter, Counter]:
 def edition_compare(*, edition: Edition, baseline: Edition) -> Comparison:
     """What changed between `baseline` and `edition`, matching records by stable identity (which survives
     merges of records) and organisations by their successor (which survives mergers of services)."""
-    survivors, successors = _survivor_uids(), successor_slugs()
-    names = dict(Organisation.objects.filter(slug__in=set(successors.values())).values_list("slug", "name"))
-    before = _entries(baseline, survivors, successors, names)
-    after = _entries(edition, survivors, successors, names)
+    survivors, bodies = _survivor_uids(), bodies_on()  # organisations as the bodies that carry them on today
+    before, after = _entries(baseline, survivors, bodies), _entries(edition, survivors, bodies)
     result = Comparison(edition=edition, baseline=baseline, price_year=financial_year_of(edition.as_of))
     for uid, data in after.items():
         brief = {"title": data["title"]}  # the lists keep titles only, so big editions stay small

@@ -19,6 +19,7 @@ from bluelight.editions.models import Edition
 from bluelight.editions.prices import deflators, financial_year_of, label, to_constant_prices
 from bluelight.editions.selectors import Comparison, combination, edition_compare
 from bluelight.organisations.models import Organisation, OrganisationType, PoliceForceArea
+from bluelight.organisations.selectors import bodies_on
 
 Progress = Callable[[int, str], None]
 BLUE_LIGHT_TYPES = (
@@ -113,20 +114,6 @@ def _money(value: Decimal | int) -> int:
 
 def _percent(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
-
-
-def _bodies_on(day: datetime.date) -> dict[str, Organisation]:
-    """Each organisation slug -> the register body that stood for it on `day` (merged services count as
-    the body they became), so shares of a type engaged never exceed 100%."""
-    orgs = {o.pk: o for o in Organisation.objects.all()}
-    result = {}
-    for org in orgs.values():
-        body, seen = org, {org.pk}
-        while not body.is_valid_on(day) and body.successor_id and body.successor_id not in seen:
-            seen.add(body.successor_id)
-            body = orgs[body.successor_id]
-        result[org.slug] = body
-    return result
 
 
 class _Accumulator:
@@ -228,7 +215,7 @@ def overview_build(
     overview.methodology = edition.methodology or {}
     overview.deflator_source = deflators().source
     progress(2, _("Reading %(n)s collaborations") % {"n": f"{edition.collaborations:,}"})
-    acc = _Accumulator(price_year, _bodies_on(edition.as_of))
+    acc = _Accumulator(price_year, bodies_on(edition.as_of))  # shares never exceed 100%
     step = max(1, edition.collaborations // 20)
     for n, (collaboration_id, data) in enumerate(
         edition.entries.values_list("collaboration_id", "data").iterator(chunk_size=2000), start=1
