@@ -34,7 +34,7 @@ TOP_ORGANISATIONS = 20
 LIST_LIMIT = 100  # rows of a long list shown in the page and PDF; the spreadsheet has them all
 
 
-def _no_progress(percent: int, step: str) -> None:
+def no_progress(percent: int, step: str) -> None:
     pass
 
 
@@ -107,7 +107,7 @@ class Overview:
         return table
 
 
-def _money(value: Decimal | int) -> int:
+def whole_pounds(value: Decimal | int) -> int:
     """Whole pounds, half up (Counter totals start at the integer 0)."""
     return int(Decimal(value).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
 
@@ -207,7 +207,7 @@ class _Accumulator:
 
 
 def overview_build(
-    *, edition: Edition, compare_with: Edition | None = None, progress: Progress = _no_progress
+    *, edition: Edition, compare_with: Edition | None = None, progress: Progress = no_progress
 ) -> Overview:
     """Compute every number of the overview of `edition`, compared with `compare_with` when given."""
     price_year = financial_year_of(edition.as_of)
@@ -237,7 +237,7 @@ def overview_build(
     return overview
 
 
-def _status_label(code: str) -> str:
+def status_label(code: str) -> str:
     return str(Status(code).label) if code in Status.values else code
 
 
@@ -246,9 +246,9 @@ def _headlines(overview: Overview, acc: _Accumulator, as_of: datetime.date) -> N
     overview.organisations = len(acc.organisations)
     overview.multi_reported = acc.multi_reported
     annual = {basis: acc.cash[(BenefitKind.ANNUAL_SAVING, basis)] for basis in Basis.values}
-    overview.realised_annual = _money(annual[Basis.REALISED])
-    overview.estimated_annual = _money(annual[Basis.ESTIMATED])
-    overview.evaluated_annual = _money(annual[Basis.INDEPENDENTLY_EVALUATED])
+    overview.realised_annual = whole_pounds(annual[Basis.REALISED])
+    overview.estimated_annual = whole_pounds(annual[Basis.ESTIMATED])
+    overview.evaluated_annual = whole_pounds(annual[Basis.INDEPENDENTLY_EVALUATED])
     overview.add(
         Table(
             "status",
@@ -302,13 +302,13 @@ def _themes(overview: Overview, acc: _Accumulator) -> None:
         section.operational = acc.theme_status[code][Status.OPERATIONAL]
         section.planned = acc.theme_status[code][Status.PLANNED] + acc.theme_status[code][Status.IN_DEVELOPMENT]
         section.organisations = len(acc.theme_orgs[code])
-        section.savings = {basis: _money(acc.theme_savings[code][basis]) for basis in Basis.values}
+        section.savings = {basis: whole_pounds(acc.theme_savings[code][basis]) for basis in Basis.values}
         for (strength, *_rest), _tie, collaboration_id, data in sorted(acc.theme_examples[code], reverse=True):
             section.examples.append(
                 Example(
                     title=data["title"],
                     collaboration_id=collaboration_id,
-                    status=_status_label(data["status"]),
+                    status=status_label(data["status"]),
                     partners=[p["name"] for p in data["partners"]],
                     strength=strength if strength >= 0 else None,
                     evidence=[e["title"] for e in data["evidence"]],
@@ -418,8 +418,8 @@ def _savings(overview: Overview, acc: _Accumulator) -> None:
                     str(kind_label),
                     str(basis_label),
                     len(acc.benefit_records[key]),
-                    _money(acc.cash[key]),
-                    _money(acc.constant[key]),
+                    whole_pounds(acc.cash[key]),
+                    whole_pounds(acc.constant[key]),
                     acc.unconverted[key],
                 ]
             )
@@ -542,11 +542,11 @@ def _growth(overview: Overview, comparison: Comparison) -> None:
             [
                 [
                     str(Basis(basis).label) if basis in Basis.values else basis,
-                    _money(Decimal(v["baseline"])),
-                    _money(Decimal(v["edition"])),
-                    _money(Decimal(v["baseline_constant"])),
-                    _money(Decimal(v["edition_constant"])),
-                    _money(Decimal(v["edition_constant"]) - Decimal(v["baseline_constant"])),
+                    whole_pounds(Decimal(v["baseline"])),
+                    whole_pounds(Decimal(v["edition"])),
+                    whole_pounds(Decimal(v["baseline_constant"])),
+                    whole_pounds(Decimal(v["edition_constant"])),
+                    whole_pounds(Decimal(v["edition_constant"]) - Decimal(v["baseline_constant"])),
                 ]
                 for basis, v in comparison.annual_savings.items()
             ],
@@ -558,7 +558,7 @@ def _growth(overview: Overview, comparison: Comparison) -> None:
             _("Collaborations whose status changed"),
             [_("Collaboration"), _("Then"), _("Now")],
             [
-                [c["title"], _status_label(c["from"]), _status_label(c["to"])]
+                [c["title"], status_label(c["from"]), status_label(c["to"])]
                 for c in sorted(comparison.changed_status, key=lambda c: c["title"])
             ],
         )

@@ -16,10 +16,10 @@ from bluelight.editions.report.charts import overview_charts
 from bluelight.editions.report.figures import (
     Overview,
     Progress,
-    _money,
-    _no_progress,
-    _status_label,
+    no_progress,
     overview_build,
+    status_label,
+    whole_pounds,
 )
 from bluelight.editions.selectors import combination
 
@@ -33,7 +33,7 @@ def report_context(overview: Overview, *, standalone: bool) -> dict:
         "overview": overview,
         "edition": edition,
         "tables": overview.tables,
-        "charts": {chart.key: chart for chart in overview.charts.values()} if overview.charts else {},
+        "charts": overview.charts,
         "standalone": standalone,
         "generated_on": timezone.localdate(),
         "annex": list(_document_annex(edition)) if edition.collaborations <= ANNEX_IN_DOCUMENT else None,
@@ -46,7 +46,7 @@ def _document_annex(edition: Edition) -> Iterator[dict]:
         yield {
             "id": collaboration_id,
             "title": data["title"],
-            "status": _status_label(data["status"]),
+            "status": status_label(data["status"]),
             "theme": data["top_theme"],
             "partners": ", ".join(p["name"] for p in data["partners"]),
             "combination": combination(data["services"]),
@@ -88,9 +88,9 @@ def _annex_rows(edition: Edition) -> Iterator[list]:
             "; ".join(p["name"] for p in data["partners"]),
             "; ".join(data["regions"]),
             "; ".join(data["countries"]),
-            _money(annual[Basis.REALISED]),
-            _money(annual[Basis.INDEPENDENTLY_EVALUATED]),
-            _money(annual[Basis.ESTIMATED]),
+            whole_pounds(annual[Basis.REALISED]),
+            whole_pounds(annual[Basis.INDEPENDENTLY_EVALUATED]),
+            whole_pounds(annual[Basis.ESTIMATED]),
             max((e["strength"] for e in data["evidence"] if e["strength"] is not None), default=None),
             len(data.get("reported_by", [])),
         ]
@@ -119,7 +119,7 @@ ANNEX_COLUMNS = [
 ]
 
 
-def xlsx_write(overview: Overview, target: Path, progress: Progress = _no_progress) -> None:
+def xlsx_write(overview: Overview, target: Path, progress: Progress = no_progress) -> None:
     """Every table of the report on its own sheet, plus the list of collaborations, streamed to disk."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -182,7 +182,7 @@ def report_produce(
     edition: Edition,
     compare_with: Edition | None,
     targets: dict[str, Path],
-    progress: Progress = _no_progress,
+    progress: Progress = no_progress,
 ) -> Overview:
     """Compute the overview once and write it to each of `targets` (kind -> path: html, pdf, xlsx)."""
     unknown = set(targets) - set(KINDS)
