@@ -31,9 +31,8 @@ def _as_it_stood(data: dict, status: str, day: datetime.date, evidence_years: di
     """
     then = dict(data)
     then["status"] = status
-    others = [p for p in data["partners"] if not p["lead"]]
     if len(data["partners"]) >= 3 and zlib.crc32(key.encode()) % 4 == 0:
-        joined_later = others[-1]
+        joined_later = [p for p in data["partners"] if not p["lead"]][-1]
         partners = [p for p in data["partners"] if p is not joined_later]
         then["partners"] = partners
         then["services"] = services_of(SimpleNamespace(type=p["type"]) for p in partners)
@@ -60,14 +59,12 @@ def demo_editions_load(*, seed: int = DEMO_SEED) -> list[Edition]:
     if not Edition.objects.filter(name=DEMO_BASELINE).exists():
         world = {item.key: item for item in world_build(seed=seed).collaborations}
         by_record = {pk: key for key, pk in demo_keys().items()}
-        evidence_years = {}
         entries = []
         for record in published_records().filter(pk__in=by_record):
             state = world[by_record[record.pk]].state_at(DEMO_BASELINE_DATE)
             if state is None:
                 continue
-            for item in record.evidence.all():
-                evidence_years[item.title] = item.year
+            evidence_years = {item.title: item.year for item in record.evidence.all()}
             key = by_record[record.pk]
             data = _as_it_stood(entry_data(record), state.status, DEMO_BASELINE_DATE, evidence_years, key)
             entries.append((record, data))
