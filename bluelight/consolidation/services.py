@@ -10,6 +10,7 @@ the whole collaboration, counted once.
 
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -98,9 +99,17 @@ def _suggest_themes(clusters_items: list[list[ReturnItem]]) -> list[tuple[str, f
     return results
 
 
+def _no_progress(percent: int, step: str) -> None:
+    return None
+
+
 @transaction.atomic
-def consolidation_propose(*, round_: Round) -> list[Cluster]:
-    """Match the round's staged items again (merged clusters stay as they are) and store the clusters."""
+def consolidation_propose(*, round_: Round, progress: Callable[[int, str], None] = _no_progress) -> list[Cluster]:
+    """Match the round's staged items again (merged clusters stay as they are) and store the clusters.
+
+    `progress(percent, step)` is told how far the work has gone (the background task saves it).
+    """
+    progress(0, _("Reading the round's reports"))
     Cluster.objects.filter(round=round_, state=ClusterState.PROPOSED).delete()
     items = [i for i in _round_items(round_) if not hasattr(i, "cluster_member")]
     existing = (
@@ -134,6 +143,7 @@ def consolidation_propose(*, round_: Round) -> list[Cluster]:
         ],
         batch_size=1000,
     )
+    progress(100, _("Clusters proposed"))
     return clusters
 
 
