@@ -8,6 +8,7 @@ that reported it; the same amount of the same kind reported by several partners 
 the whole collaboration, counted once.
 """
 
+import functools
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
@@ -16,8 +17,8 @@ from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils import timezone
+from django.db import OperationalError, transaction
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from bluelight.collaborations import rules
@@ -37,7 +38,7 @@ from bluelight.collaborations.services import (
 from bluelight.consolidation.matching import MatchItem, cluster_items
 from bluelight.consolidation.models import Cluster, ClusterItem, ClusterState, Merge
 from bluelight.organisations.models import Organisation
-from bluelight.returns.models import ReturnItem, Round
+from bluelight.returns.models import Return, ReturnItem, ReturnState, Round
 
 MONEY_KINDS = {
     "annual_savings_gbp": BenefitKind.ANNUAL_SAVING,
@@ -47,11 +48,14 @@ MONEY_KINDS = {
 }
 SCALAR_FIELDS = ("title", "description", "status", "scope", "lessons")
 DATE_FIELDS = ("start_date", "end_date")
+# Drafts and returns sent back for changes are still being written: only these are consolidated.
+CONSOLIDATED_STATES = (ReturnState.SUBMITTED, ReturnState.ACCEPTED)
 
 
 def _round_items(round_: Round):
+    """The round's items of submitted or accepted returns."""
     return (
-        ReturnItem.objects.filter(return_obj__round=round_)
+        ReturnItem.objects.filter(return_obj__round=round_, return_obj__state__in=CONSOLIDATED_STATES)
         .select_related("return_obj__organisation", "return_obj", "theme", "lead_organisation")
         .prefetch_related("partners")
     )
@@ -393,16 +397,99 @@ def _restore(snapshot: dict) -> rules.CollaborationData:
     )
 
 
-@transaction.atomic
+# --- analysts' changes to clusters ---------------------------------------------------------------
+# Merge, undo, split and join each run in one transaction that locks the cluster rows first and
+# then reads their state again: the page the analyst acted on may be out of date, and two analysts
+# (or one double click) can act on one cluster at the same moment. Locks are always taken in the
+# same order (clusters by id, then the collaboration, then the returns), so two of these never
+# wait for each other in a circle.
+
+
+def _one_at_a_time(service):
+    """Run `service` in its own transaction; a writer kept out by another's lock gets a ValidationError.
+
+    PostgreSQL makes the second writer wait on the row lock and it then finds the new state. SQLite
+    locks the whole database for one writer, and the other gives up with "database is locked" (at
+    once with the test suite's shared in-memory database): that is a message to show, not a crash.
+    """
+    atomic = transaction.atomic(service)
+
+    @functools.wraps(service)
+    def run(**kwargs):
+        try:
+            return atomic(**kwargs)
+        except OperationalError as exc:
+            if "locked" not in str(exc) and "deadlock" not in str(exc):
+                raise
+            raise ValidationError(
+                _("Another change was being saved at the same moment, so nothing was changed: try again.")
+            ) from exc
+
+    return run
+
+
+def _clusters_locked(*pks: int) -> list[Cluster]:
+    """The clusters as they are now, locked until the transaction ends, in the order asked."""
+    # By id: one lock order for everyone; and not Cluster's default ordering, which joins the round
+    # (FOR UPDATE would lock the round's row too).
+    found = Cluster.objects.select_for_update().filter(pk__in=pks).order_by("pk").in_bulk()
+    missing = [pk for pk in pks if pk not in found]
+    if missing:
+        raise ValidationError(
+            _("Cluster %(n)d no longer exists: it was joined into another, or the round was matched again.")
+            % {"n": missing[0]}
+        )
+    return [found[pk] for pk in pks]
+
+
+def _require_consolidated(members: list[ClusterItem]) -> None:
+    """Each item's return is still submitted or accepted (read from the locked return rows)."""
+    # order_by: Return's default ordering joins the organisation, whose rows FOR UPDATE would lock too.
+    returns = (
+        Return.objects.select_for_update()
+        .filter(pk__in={m.item.return_obj_id for m in members})
+        .order_by("pk")
+        .in_bulk()
+    )
+    problems = [
+        _(
+            "%(ref)s cannot be merged: %(org)s's return is now “%(state)s”, not submitted or accepted. "
+            "Match the round again to leave it out until it is submitted."
+        )
+        % {
+            "ref": m.item.reference,
+            "org": m.item.return_obj.organisation.name,
+            "state": returns[m.item.return_obj_id].get_state_display(),
+        }
+        for m in members
+        if returns[m.item.return_obj_id].state not in CONSOLIDATED_STATES
+    ]
+    if problems:
+        raise ValidationError(problems)
+
+
+def _merge_described(merge: Merge) -> str:
+    when = formats.date_format(timezone.localtime(merge.merged_at), "j M Y, H:i")
+    who = merge.merged_by.get_username() if merge.merged_by_id else _("a command (no analyst)")
+    return _("cluster %(n)d, merged on %(when)s by %(who)s") % {"n": merge.cluster_id, "when": when, "who": who}
+
+
+@_one_at_a_time
 def cluster_merge(*, cluster: Cluster, user=None) -> Merge:
     """Merge a cluster into one collaboration (new, or the existing one it matched), with provenance."""
-    cluster = Cluster.objects.select_for_update().get(pk=cluster.pk)
-    if cluster.state != ClusterState.PROPOSED:
+    (cluster,) = _clusters_locked(cluster.pk)
+    if cluster.state != ClusterState.PROPOSED or Merge.objects.filter(cluster=cluster).exists():
         raise ValidationError(_("This cluster has already been merged."))
-    if not cluster.members.exists():
+    members = list(cluster.members.select_related("item__return_obj__organisation"))
+    if not members:
         raise ValidationError(_("This cluster has no items left."))
+    _require_consolidated(members)
+    existing = None
+    if cluster.existing_collaboration_id:
+        # Locked: another cluster may be merging into the same record, or a merge into it being undone.
+        existing = Collaboration.objects.select_for_update().get(pk=cluster.existing_collaboration_id)
+        cluster.existing_collaboration = existing
     plan = merge_plan(cluster=cluster)
-    existing = cluster.existing_collaboration
     before = _snapshot(collaboration_data_from(existing)) if existing else {}
     if existing:
         collaboration = collaboration_update(collaboration=existing, data=plan.data)
@@ -428,7 +515,7 @@ def cluster_merge(*, cluster: Cluster, user=None) -> Merge:
                 source_id=m.item.pk,
                 batch=batch,
             )
-            for m in cluster.members.select_related("item__return_obj__organisation")
+            for m in members
         ]
     )
     if not existing:
@@ -446,18 +533,35 @@ def cluster_merge(*, cluster: Cluster, user=None) -> Merge:
     )
 
 
-@transaction.atomic
+@_one_at_a_time
 def merge_undo(*, merge: Merge, user=None) -> Cluster:
-    """Put everything back as it was before the merge; the cluster is proposed again."""
-    merge = Merge.objects.select_for_update().select_related("cluster", "collaboration").get(pk=merge.pk)
-    cluster, collaboration = merge.cluster, merge.collaboration
+    """Put everything back as it was before the merge; the cluster is proposed again.
+
+    Merges into one record undo like a stack: the newest first. Undoing an older one would restore
+    the record as it was before it and silently drop what later merges added (partners, money).
+    """
+    (cluster,) = _clusters_locked(merge.cluster_id)
+    merge = Merge.objects.select_for_update().filter(pk=merge.pk).first()
+    if merge is None:
+        raise ValidationError(_("This merge has already been undone."))
+    collaboration = Collaboration.objects.select_for_update().get(pk=merge.collaboration_id)
+    later = (
+        Merge.objects.filter(collaboration=collaboration, pk__gt=merge.pk).select_related("merged_by").order_by("-pk")
+    )
+    newest = later.first()
+    if newest is not None:
+        count = later.count()
+        raise ValidationError(
+            _("A later merge changed this record since: %(later)s%(more)s. Undo the newest merge first, then this one.")
+            % {
+                "later": _merge_described(newest),
+                "more": _(" (and %(n)d more)") % {"n": count - 1} if count > 1 else "",
+            }
+        )
     Provenance.objects.filter(batch=merge.provenance_batch).delete()
     created, before = merge.created_collaboration, merge.before
     merge.delete()
     if created:
-        if collaboration.merges.exists():
-            # Another cluster was merged into this record since: undoing this one would lose it.
-            raise ValidationError(_("Later merges build on this record: undo them first."))
         collaboration.delete()
     else:
         collaboration_update(collaboration=collaboration, data=_restore(before))
@@ -466,12 +570,15 @@ def merge_undo(*, merge: Merge, user=None) -> Cluster:
     return cluster
 
 
-@transaction.atomic
+@_one_at_a_time
 def cluster_split(*, cluster: Cluster, item: ReturnItem) -> Cluster:
     """Take one item out of a proposed cluster into a cluster of its own."""
+    (cluster,) = _clusters_locked(cluster.pk)
     if cluster.state != ClusterState.PROPOSED:
         raise ValidationError(_("Undo the merge before changing the cluster."))
-    member = ClusterItem.objects.get(cluster=cluster, item=item)
+    member = ClusterItem.objects.filter(cluster=cluster, item_id=item.pk).first()
+    if member is None:
+        raise ValidationError(_("%(ref)s is not in this cluster (any more).") % {"ref": item.reference})
     if cluster.members.count() == 1:
         raise ValidationError(_("This item is already on its own."))
     alone = Cluster.objects.create(
@@ -482,13 +589,16 @@ def cluster_split(*, cluster: Cluster, item: ReturnItem) -> Cluster:
     return alone
 
 
-@transaction.atomic
+@_one_at_a_time
 def cluster_join(*, cluster: Cluster, other: Cluster) -> Cluster:
     """Move every item of `other` into `cluster` (an analyst says they are one collaboration)."""
+    if cluster.pk == other.pk:
+        raise ValidationError(_("Choose another cluster of the same round."))
+    cluster, other = _clusters_locked(cluster.pk, other.pk)
+    if cluster.round_id != other.round_id:
+        raise ValidationError(_("Choose another cluster of the same round."))
     if ClusterState.MERGED in (cluster.state, other.state):
         raise ValidationError(_("Undo the merge before changing the cluster."))
-    if cluster.pk == other.pk or cluster.round_id != other.round_id:
-        raise ValidationError(_("Choose another cluster of the same round."))
     returns_here = set(cluster.members.values_list("item__return_obj", flat=True))
     clash = other.members.filter(item__return_obj__in=returns_here).select_related("item__return_obj__organisation")
     if clash.exists():

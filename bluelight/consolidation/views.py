@@ -41,21 +41,35 @@ def cluster_detail(request, cluster_id: int):
 
 def _cluster_action(request, cluster):
     action = request.POST.get("action")
+
+    def posted(name: str, queryset, missing: str):
+        # A hand-made or stale form may send anything: an unknown id is a message, never a 500.
+        value = request.POST.get(name, "").strip()
+        found = queryset.filter(pk=int(value)).first() if value.isascii() and value.isdigit() else None
+        if found is None:
+            raise ValidationError(missing % {"value": value})
+        return found
+
     try:
         if action == "merge":
             merge = services.cluster_merge(cluster=cluster, user=request.user)
             messages.success(request, _("Merged into “%(title)s”.") % {"title": merge.collaboration})
         elif action == "undo":
-            services.merge_undo(merge=get_object_or_404(Merge, cluster=cluster), user=request.user)
+            merge = Merge.objects.filter(cluster=cluster).first()
+            if merge is None:
+                raise ValidationError(_("This cluster is not merged: there is nothing to undo."))
+            services.merge_undo(merge=merge, user=request.user)
             messages.success(request, _("Merge undone: the record is as it was before."))
         elif action == "split":
-            item = get_object_or_404(ReturnItem, pk=request.POST.get("item"))
+            item = posted("item", ReturnItem.objects.all(), _("Choose one of this cluster's items to split out."))
             alone = services.cluster_split(cluster=cluster, item=item)
             messages.success(
                 request, _("%(ref)s is now in a cluster of its own (%(n)d).") % {"ref": item.reference, "n": alone.pk}
             )
         elif action == "join":
-            other = get_object_or_404(Cluster, pk=request.POST.get("other"))
+            other = posted(
+                "other", Cluster.objects.all(), _("There is no cluster “%(value)s”: choose one from the list.")
+            )
             services.cluster_join(cluster=cluster, other=other)
             messages.success(request, _("Clusters joined."))
     except ValidationError as exc:

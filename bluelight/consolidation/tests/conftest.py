@@ -6,6 +6,7 @@ import pytest
 
 from bluelight.organisations.models import Organisation
 from bluelight.returns import rounds
+from bluelight.returns.models import Return, ReturnState
 from bluelight.returns.services import return_import
 from bluelight.returns.tests.conftest import csv_bytes, good_row
 
@@ -24,11 +25,18 @@ def round_(register):
 
 @pytest.fixture
 def report(round_):
-    """report("surrey_police", reference=..., title=..., partners=..., ...) stages one row for that organisation."""
+    """report("surrey_police", reference=..., title=..., partners=..., ...) adds one row to that organisation's return.
 
-    def stage(slug: str, **row):
+    The return is then submitted, as only submitted and accepted returns are consolidated; a return
+    already submitted is first sent back for the row, as an analyst would. `submit=False` leaves it a draft.
+    """
+
+    def stage(slug: str, *, submit: bool = True, **row):
         row.setdefault("lead_organisation", "")  # blank: the reporting organisation leads
         organisation = Organisation.objects.get(slug=slug)
+        current = Return.objects.filter(round=round_, organisation=organisation).first()
+        if current is not None and current.state == ReturnState.SUBMITTED:
+            rounds.return_send_back(return_obj=current, comment="Add another collaboration.")
         result = return_import(
             round=round_,
             organisation=organisation,
@@ -36,6 +44,8 @@ def report(round_):
             filename="return.csv",
         )
         assert result.ok, [str(e) for e in result.errors]
+        if submit:
+            rounds.return_submit(return_obj=Return.objects.get(pk=result.return_id))
         return result
 
     return stage

@@ -3,11 +3,14 @@
 import json
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
 from bluelight.organisations.models import Organisation
 from bluelight.organisations.resolution import Resolver
-from bluelight.returns.models import Round
+from bluelight.returns.models import Return, Round
+from bluelight.returns.rounds import return_submit
 from bluelight.returns.services import return_import, template_build
 from bluelight.returns.sheet import RowError, SheetRefused, size_check
 
@@ -51,7 +54,8 @@ class Command(BaseCommand):
     help = (
         "Returns by spreadsheet: `template` writes an organisation's .xlsx template for a round, "
         "pre-filled with its known collaborations; `import` validates a filled-in file (.xlsx or CSV UTF-8) "
-        "and stages it as the organisation's return, writing nothing if any row has a problem."
+        "and stages it as the organisation's return, writing nothing if any row has a problem; with --submit it "
+        "also submits the return (only submitted and accepted returns are consolidated)."
     )
 
     def add_arguments(self, parser):
@@ -120,6 +124,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Validate and show what would change, writing nothing."
         )
+        parser.add_argument(
+            "--submit",
+            action="store_true",
+            help="Once the rows are staged, submit the return for the organisation (a return that arrived by "
+            "e-mail), so that consolidation takes it in. If it cannot be submitted, nothing is imported. "
+            "With --dry-run nothing is submitted.",
+        )
         parser.add_argument("--json", action="store_true", help="Print only JSON.")
 
     def _import(self, options):
@@ -134,22 +145,37 @@ class Command(BaseCommand):
             raise Problems([RowError(None, "file", str(path), exc.message)]) from None
         except OSError as exc:
             raise Problems([RowError(None, "file", str(path), f"cannot read the file: {exc.strerror}")]) from None
-        result = return_import(
-            round=round_,
-            organisation=organisation,
-            content=content,
-            filename=path.name,
-            dry_run=options["dry_run"],
-            resolver=resolver,
-        )
+        submit = options["submit"] and not options["dry_run"]
+        with transaction.atomic():  # the import and the submission stand or fall together
+            result = return_import(
+                round=round_,
+                organisation=organisation,
+                content=content,
+                filename=path.name,
+                dry_run=options["dry_run"],
+                resolver=resolver,
+            )
+            if result.ok and submit:
+                try:
+                    return_submit(return_obj=Return.objects.get(pk=result.return_id))
+                except ValidationError as exc:
+                    raise Problems(
+                        [
+                            RowError(
+                                None, "--submit", "", f"the return cannot be submitted, so nothing was imported: {m}"
+                            )
+                            for m in exc.messages
+                        ]
+                    ) from None
         if not result.ok:
             if not options["json"]:
                 self.stderr.write(result.summary())
             self._fail(options, result.as_json(), result.errors)
+        submitted = result.ok and submit
         if options["json"]:
-            self.stdout.write(json.dumps(result.as_json()))
+            self.stdout.write(json.dumps({**result.as_json(), "submitted": submitted}))
         else:
-            self.stdout.write(result.summary())
+            self.stdout.write(result.summary() + (" The return is submitted." if submitted else ""))
 
     # remind ---------------------------------------------------------------------------------
 
