@@ -614,3 +614,25 @@ def cluster_join(*, cluster: Cluster, other: Cluster) -> Cluster:
     cluster.save()
     other.delete()
     return cluster
+
+
+# --- merging in bulk ---------------------------------------------------------------------------
+
+
+def clusters_merge_above(*, round_: Round, threshold: float, user=None) -> tuple[int, list[str]]:
+    """Merge every proposed cluster of the round scored at or above `threshold` (0 to 1), one at a time.
+
+    Each cluster merges in its own transaction, so one that cannot merge is reported in `problems`
+    (naming the cluster and why) and the others still merge. Returns (clusters merged, problems).
+    """
+    if not 0 <= threshold <= 1:
+        raise ValidationError(_("%(t)s is not a score; give a number from 0 to 1, e.g. 0.9") % {"t": threshold})
+    merged, problems = 0, []
+    clusters = Cluster.objects.filter(round=round_, state=ClusterState.PROPOSED, score__gte=threshold)
+    for cluster in clusters.filter(members__isnull=False).distinct().order_by("pk"):
+        try:
+            cluster_merge(cluster=cluster, user=user)
+            merged += 1
+        except ValidationError as exc:
+            problems.append(f"cluster {cluster.pk} ({cluster.explanation}): {' '.join(exc.messages)}")
+    return merged, problems

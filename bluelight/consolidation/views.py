@@ -1,4 +1,4 @@
-"""The review queue: analysts confirm, split, join, merge and undo clusters of reports."""
+"""The review queue: analysts match a round, then confirm, split, join, merge and undo clusters of reports."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,7 +9,9 @@ from django.utils.translation import gettext as _
 from bluelight.accounts import policy
 from bluelight.accounts.policy import Action
 from bluelight.consolidation import selectors, services
-from bluelight.consolidation.models import Cluster, Merge
+from bluelight.consolidation.forms import MergeAboveForm
+from bluelight.consolidation.models import Cluster, MatchingRun, Merge
+from bluelight.consolidation.runs import matching_in_progress, matching_request
 from bluelight.returns.models import ReturnItem, Round
 
 
@@ -18,10 +20,54 @@ def queue(request, round_id: int):
     policy.require(request.user, Action.CONSOLIDATE)
     round_ = get_object_or_404(Round, pk=round_id)
     if request.method == "POST" and request.POST.get("action") == "propose":
-        clusters = services.consolidation_propose(round_=round_)
-        messages.success(request, _("Matched again: %(n)d clusters proposed.") % {"n": len(clusters)})
-        return redirect("consolidation:queue", round_.pk)
-    return render(request, "consolidation/queue.html", {"round": round_, **selectors.queue(round_)})
+        try:
+            run = matching_request(round_=round_, user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("consolidation:queue", round_.pk)
+        return redirect("consolidation:run", run.pk)
+    context = {
+        "round": round_,
+        "matching": matching_in_progress(round_),
+        "last_run": MatchingRun.objects.filter(round=round_).first(),
+        "merge_form": MergeAboveForm(initial={"threshold": "0.9"}),
+        **selectors.queue(round_, params=request.GET, page_number=request.GET.get("page")),
+    }
+    return render(request, "consolidation/queue.html", context)
+
+
+@login_required
+def matching_run(request, run_id: int):
+    policy.require(request.user, Action.CONSOLIDATE)
+    run = get_object_or_404(MatchingRun.objects.select_related("round"), pk=run_id)
+    return render(request, "consolidation/run.html", {"run": run, "round": run.round})
+
+
+@login_required
+def merge_above(request, round_id: int):
+    """Merge every proposed cluster scored at or above a threshold: a preview first, nothing merged until confirmed."""
+    policy.require(request.user, Action.CONSOLIDATE)
+    round_ = get_object_or_404(Round, pk=round_id)
+    form = MergeAboveForm(request.POST if request.method == "POST" else None, initial={"threshold": "0.9"})
+    matching = matching_in_progress(round_)
+    if request.method != "POST" or not form.is_valid() or matching is not None:
+        return render(request, "consolidation/merge_above.html", {"round": round_, "form": form, "matching": matching})
+    threshold = float(form.cleaned_data["threshold"])
+    if request.POST.get("confirm") != "yes":
+        preview = selectors.merge_above_preview(round_, threshold)
+        return render(
+            request,
+            "consolidation/merge_above.html",
+            {"round": round_, "form": form, "preview": preview, "threshold": form.cleaned_data["threshold"]},
+        )
+    merged, problems = services.clusters_merge_above(round_=round_, threshold=threshold, user=request.user)
+    messages.success(
+        request,
+        _("Merged %(n)d clusters scored at or above %(t)s.") % {"n": merged, "t": form.cleaned_data["threshold"]},
+    )
+    for problem in problems:
+        messages.error(request, _("Not merged: %(problem)s") % {"problem": problem})
+    return redirect("consolidation:queue", round_.pk)
 
 
 @login_required
@@ -34,7 +80,7 @@ def cluster_detail(request, cluster_id: int):
         "cluster": cluster,
         "merge": Merge.objects.filter(cluster=cluster).select_related("collaboration").first(),
         "join_candidates": selectors.join_candidates(cluster),
-        **selectors.comparison(cluster),
+        **selectors.comparison(cluster, all_rows=request.GET.get("rows") == "all"),
     }
     return render(request, "consolidation/cluster.html", context)
 

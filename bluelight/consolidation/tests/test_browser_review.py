@@ -16,6 +16,8 @@ def test_analyst_merges_three_reports_into_one_record_from_the_review_queue(page
     page.goto(f"/returns/rounds/{round_.pk}/")
     page.get_by_role("link", name="Consolidate this round's returns").click()
     page.get_by_role("button", name="Match the round's items again").click()
+    expect(page.get_by_role("heading", name="Matching finished")).to_be_visible()  # the run page
+    page.get_by_role("link", name="Review the clusters").click()
     expect(page.get_by_role("heading", name="1 cluster to review")).to_be_visible()
     page.get_by_role("link", name="Cluster").first.click()
 

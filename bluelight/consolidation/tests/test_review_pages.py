@@ -7,10 +7,13 @@ from bluelight.consolidation import services
 from bluelight.consolidation.tests.test_merge import three_reports
 
 
-def test_analyst_reviews_a_cluster_side_by_side_and_merges_it(client, cast, round_, report):
+def test_analyst_reviews_a_cluster_side_by_side_and_merges_it(
+    client, cast, round_, report, django_capture_on_commit_callbacks
+):
     three_reports(report)
     client.force_login(cast.analyst)
-    client.post(reverse("consolidation:queue", args=[round_.pk]), {"action": "propose"})
+    with django_capture_on_commit_callbacks(execute=True):  # matching is queued when the request commits
+        client.post(reverse("consolidation:queue", args=[round_.pk]), {"action": "propose"})
     cluster = round_.clusters.get()
     queue = client.get(reverse("consolidation:queue", args=[round_.pk])).content.decode()
     assert "Shared site, Epsom" in queue and "1 cluster to review" in queue

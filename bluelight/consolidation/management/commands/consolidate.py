@@ -2,11 +2,11 @@
 
 import json
 
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Count
 
 from bluelight.consolidation import services
-from bluelight.consolidation.models import ClusterState
+from bluelight.consolidation.models import Cluster
 from bluelight.returns.lookup import find_round
 
 
@@ -31,17 +31,12 @@ class Command(BaseCommand):
         threshold = options["apply_above"]
         if threshold is not None and not 0 <= threshold <= 1:
             raise CommandError(f"--apply-above: {threshold} is not a score; give a number from 0 to 1, e.g. 0.9")
-        clusters = services.consolidation_propose(round_=round_)
+        services.consolidation_propose(round_=round_)
         merged, problems = 0, []
         if threshold is not None:
-            for cluster in clusters:
-                if cluster.score >= threshold and cluster.state == ClusterState.PROPOSED:
-                    try:
-                        services.cluster_merge(cluster=cluster)
-                        merged += 1
-                    except ValidationError as exc:
-                        problems.append(f"cluster {cluster.pk} ({cluster.explanation}): {' '.join(exc.messages)}")
+            merged, problems = services.clusters_merge_above(round_=round_, threshold=threshold)
         data = services.clusters_json(round_=round_)
+        _add_confidence(data, round_)
         if options["json"]:
             if threshold is not None:
                 data["merged"] = merged
@@ -58,3 +53,11 @@ class Command(BaseCommand):
                 self.stderr.write(f"Not merged: {problem}")
         if problems:
             raise SystemExit(1)
+
+
+def _add_confidence(data: dict, round_) -> None:
+    """Each cluster's score in words (Cluster.confidence_label), beside the score; nothing else changes."""
+    clusters = Cluster.objects.filter(round=round_).annotate(report_count=Count("members")).order_by("pk")
+    # clusters_json lists the round's clusters in the same order (by pk), one entry each.
+    for entry, cluster in zip(data["clusters"], clusters, strict=True):
+        entry["confidence"] = cluster.confidence_label
