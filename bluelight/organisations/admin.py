@@ -25,8 +25,14 @@ class HasSuccessorFilter(admin.SimpleListFilter):
 
 
 class AliasInline(PolicyInlineMixin, admin.TabularInline):
+    """An analyst who settles what a short name means here: for everyone, or for one reporter's returns."""
+
     model = Alias
+    fk_name = "organisation"
     extra = 1
+    fields = ("name", "reporter", "from_register")
+    readonly_fields = ("from_register",)
+    autocomplete_fields = ("reporter",)
     change_action = create_action = Action.MANAGE_REGISTER
 
 

@@ -169,16 +169,45 @@ class Organisation(models.Model):
 
 
 class Alias(models.Model):
-    """Another name people use for an organisation: a former name, short name or acronym."""
+    """Another name people use for an organisation: a former name, short name or acronym.
+
+    An alias with a `reporter` holds only in that organisation's returns: a short name such as
+    HFRS means Hampshire to one reporter and Humberside to another, so what an analyst settles
+    for one reporter must not change what the name means for everyone else.
+    """
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="aliases")
     name = models.CharField(_("alias"), max_length=200)
+    reporter = models.ForeignKey(
+        Organisation,
+        verbose_name=_("only in returns from"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reporter_aliases",
+        help_text=_("Leave empty for a name that means this organisation to everyone."),
+    )
+    from_register = models.BooleanField(
+        _("from the register file"),
+        default=False,
+        help_text=_("Loaded with the register; aliases analysts add are kept when the register is reloaded."),
+    )
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("alias")
         verbose_name_plural = _("aliases")
-        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="alias_unique_per_organisation")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"],
+                condition=Q(reporter__isnull=True),
+                name="alias_unique_per_organisation",
+            ),
+            # One reporter's short name stands for one organisation.
+            models.UniqueConstraint(
+                fields=["reporter", "name"], condition=Q(reporter__isnull=False), name="alias_unique_per_reporter"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -210,11 +210,18 @@ class Resolver:
         self.areas: dict[int, set[int]] = {}
         self.exact: dict[str, set[int]] = defaultdict(set)
         self.codes: dict[str, set[int]] = defaultdict(set)
+        # (reporting organisation, name) -> organisations: aliases an analyst settled for one reporter.
+        self.scoped: dict[tuple[int, str], set[int]] = defaultdict(set)
         places: dict[str, set[int]] = defaultdict(set)
         for org in organisations:
             self.organisations[org.pk] = org
             self.areas[org.pk] = {a.pk for a in org.police_force_areas.all()}
-            for text in [org.name, *(a.name for a in org.aliases.all())]:
+            aliases = list(org.aliases.all())
+            for alias in aliases:
+                if alias.reporter_id is not None:
+                    for key in {normalise(alias.name), expand(alias.name)}:
+                        self.scoped[(alias.reporter_id, key)].add(org.pk)
+            for text in [org.name, *(a.name for a in aliases if a.reporter_id is None)]:
                 for key in {normalise(text), expand(text)}:
                     self.exact[key].add(org.pk)
                 place, _kinds = split_name(expand(text))
@@ -230,6 +237,15 @@ class Resolver:
     def from_db(cls) -> "Resolver":
         return cls(Organisation.objects.prefetch_related("aliases", "police_force_areas").select_related("successor"))
 
+    def names_for(self, name: str) -> set[int]:
+        """Organisations whose code, name or (unscoped) alias is exactly `name`."""
+        query = " ".join(str(name).split())
+        return (
+            self.codes.get(query.upper().replace(" ", ""), set())
+            | self.exact.get(normalise(query), set())
+            | self.exact.get(expand(query), set())
+        )
+
     def _body_on(self, pk: int, day: datetime.date) -> int:
         """The organisation that did this one's work on `day` (itself, or its successor after a merger)."""
         org, seen = self.organisations[pk], set()
@@ -238,63 +254,131 @@ class Resolver:
             org = self.organisations[org.successor_id]
         return org.pk
 
-    def _narrow(
-        self, scores: dict[int, int], day: datetime.date, context_areas: set[int]
-    ) -> tuple[dict[int, int], str]:
-        """Apply the date (successors, validity) and then the area of the context organisations."""
-        bodies: dict[int, int] = {}
-        for pk, score in scores.items():
-            body = self._body_on(pk, day)
-            bodies[body] = max(bodies.get(body, 0), score)
-        valid = {pk: s for pk, s in bodies.items() if self.organisations[pk].is_valid_on(day)}
-        if valid:
-            bodies = valid
-        top = max(bodies.values())
-        leaders = [pk for pk, s in bodies.items() if s >= top - MARGIN]
-        if len(leaders) > 1 and context_areas:
-            near = [pk for pk in leaders if self.areas[pk] & context_areas]
+    def _areas_of(self, orgs: Iterable[Organisation]) -> set[int]:
+        areas: set[int] = set()
+        for org in orgs:
+            areas |= self.areas.get(org.pk) or {a.pk for a in org.police_force_areas.all()}
+        return areas
+
+    def _settle(
+        self,
+        leaders: list[int],
+        *,
+        query: str,
+        reporter: Organisation | None,
+        others: list[Organisation],
+    ) -> tuple[list[int], str]:
+        """Narrow tied candidates by context; one left means settled, several means still ambiguous.
+
+        Areas first, nearest first: the area the reporter shares with the row's other partners,
+        then the reporter's own area, then anywhere in the row's areas. The first of these that
+        holds any candidate decides: one candidate is the answer, and two or more (two services
+        that fit the same short name inside it) stay ambiguous rather than look further afield.
+        Then the kind: a bare place ("Gwent", "Hants") in a row whose organisations are all of
+        one type means the body of that type.
+        """
+        if reporter is not None:
+            mine, theirs = self._areas_of([reporter]), self._areas_of(others)
+            levels = [mine & theirs, mine, mine | theirs]
+        else:
+            levels = [self._areas_of(others)]
+        # Nobody lists a partner twice: a short name does not stand for a partner the row names in full.
+        named = {o.pk for o in others}
+        unnamed = [pk for pk in leaders if pk not in named]
+        if unnamed and len(unnamed) < len(leaders):
+            leaders = unnamed
+            if len(leaders) == 1:
+                return leaders, "context"
+        for areas in levels:
+            if not areas:
+                continue
+            near = [pk for pk in leaders if self.areas[pk] & areas]
             if len(near) == 1:
-                return {
-                    near[0]: bodies[near[0]],
-                    **{k: v for k, v in bodies.items() if k != near[0]},
-                }, "context"
-        return bodies, ""
+                return near, "context"
+            if near:
+                leaders = near
+                break
+        _place, kinds = split_name(expand(query))
+        types = {o.type for o in [*([reporter] if reporter else []), *others]}
+        if not kinds and len(types) == 1:
+            same = [pk for pk in leaders if self.organisations[pk].type in types]
+            if len(same) == 1:
+                return same, "kind"
+        return leaders, ""
 
     def resolve(
-        self, name: str, *, day: datetime.date | None = None, context: Iterable[Organisation] = ()
+        self,
+        name: str,
+        *,
+        day: datetime.date | None = None,
+        context: Iterable[Organisation] = (),
+        reporter: Organisation | None = None,
     ) -> Resolution:
-        """Resolve `name` as at `day` (default today); `context` organisations' areas settle ties."""
+        """Resolve `name` as at `day` (default today).
+
+        `reporter` is the organisation whose return names it (its own learned aliases apply, and
+        its area comes first); `context` are the other organisations around the name (the row's
+        partners), whose areas and kind settle ties. Never a guess: what context cannot settle
+        comes back ambiguous, with the candidates.
+        """
         query = " ".join(str(name).split())
         day = day or datetime.date.today()
-        context_areas: set[int] = set()
-        for org in context:
-            context_areas |= self.areas.get(org.pk) or {a.pk for a in org.police_force_areas.all()}
+        context = [o for o in context if reporter is None or o.pk != reporter.pk]
         if not query:
             return Resolution(query=query, match=None, score=0)
 
         scores: dict[int, int] = {}
+        learned = set()
+        if reporter is not None:
+            learned = self.scoped.get((reporter.pk, normalise(query)), set()) | self.scoped.get(
+                (reporter.pk, expand(query)), set()
+            )
         code_hits = self.codes.get(query.upper().replace(" ", ""), set())
-        if code_hits:
+        if learned:
+            scores = dict.fromkeys(learned, 100)
+        elif code_hits:
             # ONS police force area codes are shared by a force and its commissioner: the force owns it.
             forces = {pk for pk in code_hits if self.organisations[pk].type == OrganisationType.POLICE_FORCE}
             scores = dict.fromkeys(forces or code_hits, 100)
         else:
             hits = self.exact.get(normalise(query), set()) | self.exact.get(expand(query), set())
             scores = dict.fromkeys(hits, 100)
+        place, kinds = split_name(expand(query))
+        # "PCC", "OPCC", "the fire service": a kind of body and no place. Only context can say which.
+        generic = not scores and not place and bool(kinds)
+        if generic:
+            scores = {
+                pk: ACCEPT_SCORE
+                for pk, org in self.organisations.items()
+                if _KINDS_OF_TYPE.get(org.type, set()) & kinds
+            }
         if not scores:
             scores = self._fuzzy_scores(expand(query))
         if not scores:
             return Resolution(query=query, match=None, score=0)
 
-        bodies, reason = self._narrow(scores, day, context_areas)
+        bodies: dict[int, int] = {}
+        for pk, score in scores.items():
+            body = self._body_on(pk, day)
+            bodies[body] = max(bodies.get(body, 0), score)
+        valid = {pk: s for pk, s in bodies.items() if self.organisations[pk].is_valid_on(day)}
+        bodies = valid or bodies
         ranked = sorted(bodies.items(), key=lambda kv: (-kv[1], self.organisations[kv[0]].name))
-        if reason == "context":
-            ranked = list(bodies.items())
         best_pk, best = ranked[0]
         runner_up = ranked[1][1] if len(ranked) > 1 else 0
-        alternatives = [Candidate(self.organisations[pk], s) for pk, s in ranked[1:6] if s >= SUGGEST_SCORE]
-        if reason == "context" or (best >= ACCEPT_SCORE and best - runner_up >= MARGIN):
+        if best >= ACCEPT_SCORE and best - runner_up >= MARGIN and not generic:
+            alternatives = [Candidate(self.organisations[pk], s) for pk, s in ranked[1:6] if s >= SUGGEST_SCORE]
+            reason = "learned" if learned else ""
             return Resolution(query, self.organisations[best_pk], best, alternatives, "matched", reason)
+        if best >= ACCEPT_SCORE:
+            leaders = [pk for pk, s in ranked if s >= best - MARGIN]
+            kept, reason = self._settle(leaders, query=query, reporter=reporter, others=context)
+            rest = [(pk, s) for pk, s in ranked if pk not in kept]
+            if len(kept) == 1 and (reason or not generic):
+                alternatives = [Candidate(self.organisations[pk], s) for pk, s in rest[:5] if s >= SUGGEST_SCORE]
+                return Resolution(query, self.organisations[kept[0]], bodies[kept[0]], alternatives, "matched", reason)
+            # Only the candidates context left, so the message names those.
+            ranked = [(pk, bodies[pk]) for pk in kept] + ([] if len(kept) < len(leaders) else rest)
         everyone = [Candidate(self.organisations[pk], s) for pk, s in ranked[:6] if s >= SUGGEST_SCORE]
         status = "ambiguous" if best >= ACCEPT_SCORE else "not_found"
         return Resolution(query, None, best, everyone, status)
@@ -325,5 +409,11 @@ class Resolver:
         return {pk: s for pk, s in scores.items() if s >= SUGGEST_SCORE}
 
 
-def resolve(name: str, *, day: datetime.date | None = None, context: Iterable[Organisation] = ()) -> Resolution:
-    return Resolver.from_db().resolve(name, day=day, context=context)
+def resolve(
+    name: str,
+    *,
+    day: datetime.date | None = None,
+    context: Iterable[Organisation] = (),
+    reporter: Organisation | None = None,
+) -> Resolution:
+    return Resolver.from_db().resolve(name, day=day, context=context, reporter=reporter)

@@ -78,11 +78,17 @@ def register_load(*, path: Path | None = None) -> LoadSummary:
                     setattr(org, key, value)
                 org.full_clean(exclude=["successor"])
                 org.save()
+        # Aliases analysts added (learned, or for one reporter) are theirs: only the file's own are synced.
         wanted_aliases = set(_split(row["aliases"]))
-        have_aliases = {a.name for a in org.aliases.all()}
+        unscoped = [a for a in org.aliases.all() if a.reporter_id is None]
+        have_aliases = {a.name for a in unscoped if a.from_register}
         if wanted_aliases != have_aliases:
-            org.aliases.exclude(name__in=wanted_aliases).delete()
-            Alias.objects.bulk_create([Alias(organisation=org, name=name) for name in wanted_aliases - have_aliases])
+            org.aliases.filter(from_register=True).exclude(name__in=wanted_aliases).delete()
+            org.aliases.filter(reporter__isnull=True, name__in=wanted_aliases).update(from_register=True)
+            others = {a.name for a in unscoped}
+            Alias.objects.bulk_create(
+                [Alias(organisation=org, name=name, from_register=True) for name in wanted_aliases - others]
+            )
             changed = True
         wanted_areas = set(_split(row["covers_police_force_areas"]))
         if wanted_areas != {a.code for a in org.police_force_areas.all()}:
@@ -150,3 +156,56 @@ def organisation_add(
     org.save()
     Alias.objects.bulk_create([Alias(organisation=org, name=a) for a in dict.fromkeys(aliases)])
     return org
+
+
+@transaction.atomic
+def alias_learn(*, organisation: Organisation, name: str, reporter: Organisation | None = None) -> Alias:
+    """Record what an analyst settled: `name` means `organisation` (in `reporter`'s returns only, if given).
+
+    A name that already stands for another organisation is learned only for one reporter: a
+    global alias would make it mean two bodies for everyone. Learning the same thing twice is
+    harmless; settling a reporter's name again moves it to the new organisation.
+    """
+    from bluelight.organisations.resolution import Resolver, normalise
+
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": [_("Enter the name to learn.")]})
+    if len(name) > Alias._meta.get_field("name").max_length:
+        raise ValidationError({"name": [_("This is too long for a name: give one name.")]})
+    if reporter is not None:
+        existing = Alias.objects.filter(reporter=reporter, name__iexact=name).first()
+        if existing is not None:
+            if existing.organisation_id != organisation.pk:
+                existing.organisation = organisation
+                existing.save(update_fields=["organisation"])
+            return existing
+        alias = Alias(organisation=organisation, name=name, reporter=reporter)
+        alias.full_clean()
+        alias.save()
+        return alias
+    resolver = Resolver.from_db()
+    others = sorted(
+        {resolver.organisations[pk].name for pk in resolver.names_for(name) if pk != organisation.pk}
+        | {o.name for o in Organisation.objects.filter(name__iexact=name).exclude(pk=organisation.pk)}
+    )
+    if others:
+        raise ValidationError(
+            {
+                "name": [
+                    _(
+                        "%(name)s already stands for %(others)s: learn it for one reporting organisation "
+                        "(--for), so that it keeps its meaning for everyone else."
+                    )
+                    % {"name": name, "others": "; ".join(others)}
+                ]
+            }
+        )
+    existing = next((a for a in organisation.aliases.filter(reporter__isnull=True)
+                     if normalise(a.name) == normalise(name)), None)  # fmt: skip
+    if existing is not None:
+        return existing
+    alias = Alias(organisation=organisation, name=name)
+    alias.full_clean()
+    alias.save()
+    return alias

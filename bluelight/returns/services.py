@@ -28,6 +28,7 @@ class ImportResult:
     organisation: Organisation
     dry_run: bool = False
     errors: list[RowError] = field(default_factory=list)
+    notices: list[RowError] = field(default_factory=list)  # changes made to accepted rows
     rows: int = 0
     to_create: list[str] = field(default_factory=list)
     to_update: list[str] = field(default_factory=list)
@@ -56,6 +57,7 @@ class ImportResult:
             "created": self.created,
             "updated": self.updated,
             "errors": [e.as_json() for e in self.errors],
+            "notices": [n.as_json() for n in self.notices],
         }
 
     def summary(self) -> str:
@@ -68,9 +70,12 @@ class ImportResult:
             if self.left_alone
             else ""
         )
+        noted = "".join(f" Note: {n}." for n in self.notices)
         if self.dry_run:
-            return f"Dry run, nothing written: {self.rows} rows would give {counts}{left}."
-        return f"Imported {self.rows} rows into the return of {self.organisation} for {self.round}: {counts}{left}."
+            return f"Dry run, nothing written: {self.rows} rows would give {counts}{left}.{noted}"
+        return (
+            f"Imported {self.rows} rows into the return of {self.organisation} for {self.round}: {counts}{left}.{noted}"
+        )
 
 
 def _state_problem(return_obj: Return | None) -> RowError | None:
@@ -208,6 +213,7 @@ def return_import(
     )
     result.rows = parsed.rows
     result.errors = list(parsed.errors)
+    result.notices = parsed.notices
     current = Return.objects.filter(round=round, organisation=organisation).first()
     problem = _state_problem(current)
     if problem:

@@ -341,6 +341,7 @@ class ItemData:
     contact_name: str = ""
     contact_email: str = ""
     raw: dict = field(default_factory=dict)
+    notices: list[RowError] = field(default_factory=list)
 
     # The ReturnItem fields this data sets (partners are written as ItemPartner rows).
     ITEM_FIELDS = (
@@ -427,9 +428,8 @@ def money_parse(text: str, *, negative_hint: str) -> Decimal | None:
 class SheetContext:
     """What every row of one file needs: who reports, the date names are resolved at, lookups and caches.
 
-    One resolver serves the whole file and each distinct name is resolved once: first with the
-    reporting organisation as context, and again with the row's other partners only when that
-    leaves it ambiguous.
+    One resolver serves the whole file, and each name is resolved once for each date and set of
+    other partners it appears with.
     """
 
     def __init__(self, *, organisation: Organisation, day: datetime.date, resolver: Resolver | None = None):
@@ -444,18 +444,17 @@ class SheetContext:
                 if theme not in bucket:
                     bucket.append(theme)
 
-    def resolve(self, name: str, others: Iterable[Organisation] = ()) -> Resolution:
+    def resolve(
+        self, name: str, others: Iterable[Organisation] = (), *, day: datetime.date | None = None
+    ) -> Resolution:
+        """`name` as the reporting organisation means it, on `day` (the row's start; else the round's)."""
         query = " ".join(name.split())
-        first = self._resolved.get(query)
-        if first is None:
-            first = self._resolved[query] = self.resolver.resolve(query, day=self.day, context=[self.organisation])
-        extra = frozenset(o.pk for o in others) - {self.organisation.pk}
-        if first.status != "ambiguous" or not extra:
-            return first
-        key = (query, extra)
+        others = [o for o in others if o.pk != self.organisation.pk]
+        key = (query, day or self.day, frozenset(o.pk for o in others))
         if key not in self._resolved:
-            around = [self.organisation, *(o for o in others if o.pk in extra)]
-            self._resolved[key] = self.resolver.resolve(query, day=self.day, context=around)
+            self._resolved[key] = self.resolver.resolve(
+                query, day=day or self.day, context=others, reporter=self.organisation
+            )
         return self._resolved[key]
 
 
@@ -471,6 +470,7 @@ class ReturnRow:
         self.context = context
         self.values: dict = {}
         self.errors: list[RowError] = []
+        self.notices: list[RowError] = []  # changes made to the row that the user should know about
 
     def error(self, column: str, message: str, value: str | None = None) -> None:
         self.errors.append(
@@ -498,11 +498,15 @@ class ReturnRow:
             end_date=end,
             end_precision=end_precision,
             raw={c: self.cells[c] for c in COLUMNS if c in self.cells},
+            notices=list(self.notices),
         )
 
     def clean(self) -> None:
         """Rules across columns, checked only where the columns involved are themselves clean."""
         values = self.values
+        if "partners" in values and len(values["partners"]) < 2:
+            # Checked after the lead column, which adds a lead missing from the partners.
+            self.error("partners", self._too_few_partners(self._found))
         start, end = values.get("start_date"), values.get("end_date")
         if start and end and end[0] < start[0]:
             self.error("end_date", "the end is before the start: check both dates")
@@ -542,27 +546,49 @@ class ReturnRow:
     def clean_description(self, text: str) -> str:
         return self._text(text, "description")
 
+    @property
+    def day(self) -> datetime.date:
+        """The date names are resolved at: the row's start (a merged service's predecessor before the
+        merger), else the round's date. Partners come before start_date in the template, so the
+        cell is read here; a bad date is reported by its own column."""
+        if "_day" not in self.__dict__:
+            try:
+                start = self._partial_date(self.cells.get("start_date", "").strip(), end=False)
+            except CellError:
+                start = None
+            self.__dict__["_day"] = start[0] if start else self.context.day
+        return self.__dict__["_day"]
+
     def clean_partners(self, text: str) -> list[tuple[Organisation, str]]:
         reporter = self.context.organisation
         names = [" ".join(n.split()) for n in re.split(r"[;\n]", text) if n.strip()]
         problems: list[tuple[str, str]] = []
         found: list[tuple[Organisation, str]] = []
-        unsettled: list[str] = []
+        unsettled: dict[str, Resolution] = {}
         for name in names:
             if len(name) > LIMITS["partner"]:
                 problems.append((_shorten(name), "this is too long for an organisation name: separate names with ;"))
                 continue
-            resolution = self.context.resolve(name)
+            resolution = self.context.resolve(name, day=self.day)
             if resolution.match is not None:
                 found.append((resolution.match, name))
             else:
-                unsettled.append(name)
-        for name in unsettled:
-            resolution = self.context.resolve(name, others=[org for org, _typed in found])
-            if resolution.match is not None:
-                found.append((resolution.match, name))
-            else:
-                problems.append((name, resolution.message))
+                unsettled[name] = resolution
+        # Names context may settle: each one settled is context for the rest, so go round until none is.
+        progress = True
+        while unsettled and progress:
+            progress = False
+            for name in list(unsettled):
+                others = [org for org, _typed in found]
+                resolution = self.context.resolve(name, others, day=self.day)
+                if resolution.match is None and resolution.status == "ambiguous":
+                    resolution = self._lead_among(resolution, others) or resolution
+                unsettled[name] = resolution
+                if resolution.match is not None:
+                    found.append((resolution.match, name))
+                    del unsettled[name]
+                    progress = True
+        problems.extend((name, resolution.message) for name, resolution in unsettled.items())
         if problems:
             raise CellError(problems=problems)
         partners: list[tuple[Organisation, str]] = []
@@ -571,12 +597,34 @@ class ReturnRow:
                 partners.append((org, typed))
         if all(reporter.pk != p.pk for p, _typed in partners):
             partners.insert(0, (reporter, ""))
-        if len(partners) < 2:
-            raise CellError(
-                f"a collaboration needs at least two organisations: list the partners of {reporter.name} "
-                "(names, short names or codes), separated by semicolons"
-            )
+        self._found = found  # for the message in clean() if there are fewer than two partners
         return partners
+
+    def _too_few_partners(self, found: list[tuple[Organisation, str]]) -> str:
+        reporter = self.context.organisation
+        itself = [t for org, t in found if org.pk == reporter.pk and _normal(t) != _normal(reporter.name)]
+        why = ""
+        if itself:
+            why = (
+                f"{'; '.join(itself)} is {reporter.name} itself on {self.day:%Y-%m-%d} "
+                "(give the start_date if the partner was a service that later merged into it); "
+            )
+        return (
+            f"a collaboration needs at least two organisations: {why}list the partners of {reporter.name} "
+            "(names, short names or codes), separated by semicolons"
+        )
+
+    def _lead_among(self, resolution: Resolution, others: list[Organisation]) -> Resolution | None:
+        """An ambiguous partner that the row's lead names settles as the lead (the lead is a partner)."""
+        text = self.cells.get("lead_organisation", "").strip()
+        if not text:
+            return None
+        lead = self.context.resolve(text, others, day=self.day)
+        if lead.match is None:
+            return None
+        if any(c.organisation.pk == lead.match.pk for c in resolution.alternatives):
+            return Resolution(resolution.query, lead.match, 100, [], "matched", "lead")
+        return None
 
     def clean_lead_organisation(self, text: str) -> Organisation:
         partners = self.values.get("partners")
@@ -586,16 +634,34 @@ class ReturnRow:
             if typed and _normal(typed) == _normal(text):
                 return org
         others = [org for org, _typed in partners or []]
-        resolution = self.context.resolve(text, others=others)
-        if resolution.match is None and resolution.status == "ambiguous":
-            among = [c.organisation for c in resolution.alternatives if c.organisation in others]
-            if len(among) == 1:
-                return among[0]
+        # The lead is one of the partners: look for it among them before using them as context,
+        # where a short name would be kept from meaning a partner already named.
+        alone = self.context.resolve(text, day=self.day)
+        if alone.match is not None and alone.match in others:
+            return alone.match
+        among = [c.organisation for c in alone.alternatives if c.organisation in others]
+        if alone.status == "ambiguous" and len(among) == 1:
+            return among[0]
+        resolution = self.context.resolve(text, others, day=self.day)
+        reporter = self.context.organisation
+        if resolution.match is not None and resolution.match.current_body(self.context.day).pk == reporter.pk:
+            return reporter  # the reporting organisation under the name it had before a merger
         if resolution.match is None:
-            raise CellError(resolution.message)
-        if partners is not None and resolution.match not in others:
             raise CellError(
-                f"{resolution.match.name} is not one of the partners: add it to partners, or choose the lead among them"
+                f"{resolution.message} The lead must be one of the partners: use the name, short name or code "
+                "you gave in partners"
+            )
+        if partners is not None and resolution.match not in others:
+            # The lead of a collaboration is one of its partners by definition: one missing from the
+            # list was left out by mistake, not named as a stranger.
+            partners.append((resolution.match, text))
+            self.notices.append(
+                RowError(
+                    self.number,
+                    "partners",
+                    text,
+                    f"the lead, {resolution.match.name}, was not in partners, so it was added to them",
+                )
             )
         return resolution.match
 
@@ -717,6 +783,11 @@ class ParsedSheet:
     items: list[ItemData]
     errors: list[RowError]
     rows: int = 0  # non-blank data rows read
+
+    @property
+    def notices(self) -> list[RowError]:
+        """What was changed in rows that were accepted (a lead added to its partners)."""
+        return [notice for item in self.items for notice in item.notices]
 
     @property
     def ok(self) -> bool:

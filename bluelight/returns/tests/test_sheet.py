@@ -178,10 +178,19 @@ def test_the_lead_may_be_written_as_typed_in_partners(parse, org):
     assert item.lead_organisation == org("surrey_frs")
 
 
-def test_the_lead_must_be_one_of_the_partners(parse):
-    parsed = parse(xlsx_bytes([good_row(lead_organisation="Kent Police")]))
+def test_a_lead_missing_from_the_partners_is_added_to_them_with_a_notice(parse, org):
+    item = only_item(parse(xlsx_bytes([good_row(lead_organisation="Kent Police")])))
+    assert item.lead_organisation == org("kent_police")
+    assert (org("kent_police"), "Kent Police") in item.partners
+    [notice] = item.notices
+    assert (notice.row, notice.column) == (2, "partners") and "was not in partners" in notice.message
+
+
+def test_a_lead_that_cannot_be_resolved_is_refused_naming_the_fix(parse):
+    parsed = parse(xlsx_bytes([good_row(lead_organisation="North West Fire Control Limited")]))
     assert errors_of(parsed) == [(2, "lead_organisation")]
-    assert "not one of the partners" in parsed.errors[0].message
+    assert "not in the register" in parsed.errors[0].message
+    assert "must be one of the partners" in parsed.errors[0].message
 
 
 # Theme, status, dates, scope -----------------------------------------------------------------
