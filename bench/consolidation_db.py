@@ -78,7 +78,7 @@ def child() -> None:
     os.environ["DEBUG"] = "false"
     os.environ.setdefault("SECRET_KEY", "bench-only-" + os.urandom(16).hex())
     django.setup()
-    from bluelight.consolidation.evaluation import evaluation_scaled, pairwise_scores
+    from bench.generated_reports import evaluation_scaled, pairwise_scores
     from bluelight.consolidation.matching import ProposedCluster
     from bluelight.consolidation.models import Cluster
     from bluelight.consolidation.services import consolidation_propose

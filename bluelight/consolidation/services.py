@@ -35,6 +35,7 @@ from bluelight.collaborations.services import (
     collaboration_data_from,
     collaboration_update,
 )
+from bluelight.consolidation.knowledge import matching_knowledge
 from bluelight.consolidation.matching import MatchItem, cluster_items
 from bluelight.consolidation.models import Cluster, ClusterItem, ClusterState, Merge
 from bluelight.organisations.models import Organisation
@@ -122,9 +123,15 @@ def consolidation_propose(*, round_: Round, progress: Callable[[int, str], None]
         .prefetch_related("partners")
     )
     by_key = {f"item:{i.pk}": i for i in items}
-    proposed = cluster_items([match_item_of(i) for i in items], [match_collaboration_of(c) for c in existing])
+    reports, records = [match_item_of(i) for i in items], [match_collaboration_of(c) for c in existing]
+    progress(20, _("Learning what the register and the taxonomy know"))
+    knowledge = matching_knowledge()
+    progress(40, _("Comparing reports that name the same partners"))
+    proposed = cluster_items(reports, records, knowledge=knowledge)
+    progress(70, _("Suggesting themes"))
     themes = {t.code: t for t in Theme.objects.all()}
     suggestions = _suggest_themes([[by_key[k] for k in p.keys] for p in proposed])
+    progress(90, _("Saving the proposed clusters"))
     clusters = Cluster.objects.bulk_create(
         [
             Cluster(

@@ -58,7 +58,7 @@ def test_three_partners_reports_become_one_collaboration_with_savings_counted_on
     three_reports(report)
     clusters = services.consolidation_propose(round_=round_)
     assert len(clusters) == 1 and clusters[0].members.count() == 3
-    assert "partners" in clusters[0].explanation and "titles" in clusters[0].explanation
+    assert "partners" in clusters[0].explanation and "wording" in clusters[0].explanation
     merge = services.cluster_merge(cluster=clusters[0])
     record = merge.collaboration
     assert Collaboration.objects.count() == 1

@@ -1,4 +1,10 @@
-"""A labelled evaluation set for the matcher: the demo world as each partner would report it, plus hard negatives.
+"""A generated, labelled set of reports for scale tests of the matcher: the demo world as each
+partner would report it, plus hard negatives.
+
+Its text comes from the demo generator's templates, which share words across partners: figures
+measured on it are scale tests, never the matcher's quality (that is measured on reports written
+by people, `bench/data/partner_reports_dev.csv`).
+
 
 Every blue-light partner of a demo collaboration (police force, fire and rescue service,
 ambulance trust, commissioner) sends its own report of it, worded its own way: aliases for
@@ -141,6 +147,27 @@ class EvaluationSet:
 
 # ---------------------------------------------------------------------------------------------
 # The register, without a database
+
+
+@cache
+def knowledge():
+    """What the matcher would be told from the database, read from the register CSV instead."""
+    from bluelight.consolidation.matching import Knowledge
+
+    emergency_services = {"police_force", "fire_and_rescue", "ambulance_trust", "police_and_crime_commissioner"}
+
+    ids = organisation_ids()
+    with open(ORGANISATIONS_CSV, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    forces = {r["covers_police_force_areas"]: ids[r["org_id"]] for r in rows if r["type"] == "police_force"}
+    sides = {
+        ids[r["org_id"]]: forces[r["covers_police_force_areas"]]
+        for r in rows
+        if r["type"] == "police_and_crime_commissioner" and r["covers_police_force_areas"] in forces
+    }
+    names = [r["name"] for r in rows] + [a for aliases in _aliases().values() for a in aliases]
+    minor = frozenset(ids[r["org_id"]] for r in rows if r["type"] not in emergency_services)
+    return Knowledge(organisation_names=names, sides=sides, minor=minor)
 
 
 @cache
