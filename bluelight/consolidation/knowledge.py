@@ -1,6 +1,7 @@
 """What the matcher is told from the database when a round is matched: every organisation's names
-and aliases (analysts' additions included), which body a commissioner speaks for, which partners
-are outside the emergency services, the live taxonomy, and the learned theme model."""
+and aliases (analysts' additions included), which body a commissioner or a merged service speaks
+for, which partners are outside the emergency services, the live taxonomy, and the learned theme
+model."""
 
 from collections import defaultdict
 
@@ -42,6 +43,15 @@ def matching_knowledge(*, with_themes: bool = True) -> Knowledge:
         for o in organisations
         if o.type == OrganisationType.POLICE_AND_CRIME_COMMISSIONER and len(forces.get(areas[o.pk], ())) == 1
     }
+    # A service that merged into another speaks, in partners' lists, for the body it became:
+    # partners name Dorset FRS or Dorset and Wiltshire FRS for the same control room.
+    successor = {o.pk: o.successor_id for o in organisations if o.successor_id}
+    for pk in successor:
+        body, seen = pk, set()
+        while body in successor and body not in seen:
+            seen.add(body)
+            body = successor[body]
+        sides[pk] = sides.get(body, body)
     themes = list(Theme.objects.select_related("parent"))
     return Knowledge(
         organisation_names=names,
