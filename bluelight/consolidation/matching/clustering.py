@@ -226,6 +226,15 @@ def _relevant_existing(items: list[MatchItem], existing: Iterable[MatchItem], si
     return [e for e in existing if e.collaboration in known or any(sides.get(p, p) in touched for p in e.partners)]
 
 
+def _bound_elsewhere(group: _Group, item: MatchItem) -> bool:
+    """A report or record that could never be in this cluster, however alike: another existing
+    record, or a report pre-filled from another collaboration, when this cluster has one."""
+    if not group.collaborations:
+        return False
+    other = item.collaboration if item.collaboration is not None else item.known_collaboration
+    return other is not None and other not in group.collaborations
+
+
 def _proposal(group: _Group, members: list[int], scored: Scored, find, groups, claimed: set[int]) -> ProposedCluster:
     """The cluster as the analyst sees it: the probability that it is right as proposed, and why."""
     nodes, scores = scored.nodes, scored.scores
@@ -245,7 +254,13 @@ def _proposal(group: _Group, members: list[int], scored: Scored, find, groups, c
     # belong in it.
     inside = min((s for _i, _j, s in group.links), default=1.0)
     outside = max(
-        (s for m in everyone for other, s in scored.neighbours.get(m, ()) if other not in everyone), default=0.0
+        (
+            s
+            for m in everyone
+            for other, s in scored.neighbours.get(m, ())
+            if other not in everyone and not _bound_elsewhere(group, nodes[other].item)
+        ),
+        default=0.0,
     )
     probability_right = min(inside, 1 - outside)
     if group.links:
