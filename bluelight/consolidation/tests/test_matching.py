@@ -245,3 +245,13 @@ def test_a_huge_block_is_capped_to_each_reports_nearest_texts():
     assert stats["large_blocks"] >= 1
     assert stats["comparisons"] <= len(items) * clustering.NEIGHBOURS
     assert len(clusters) == len(items)  # every town is its own station
+
+
+def test_a_prefilled_report_stays_certain_beside_a_look_alike_record_it_could_never_join():
+    items = [report(1, POLICE, "Joint station at Epsom", known_collaboration=42)]
+    records = [existing(42, "Joint station at Epsom"), existing(43, "Joint station at Epsom")]
+
+    (cluster,) = match(items, records)
+
+    assert cluster.existing == 42
+    assert cluster.score >= 0.9
