@@ -118,3 +118,13 @@ def test_every_option_has_help():
     for name, sub in subparsers.choices.items():
         for action in sub._actions:
             assert action.help, f"returns {name} {action.dest} needs help"
+
+
+def test_a_merged_service_named_exactly_reports_as_itself_not_as_its_successor(good_file, summer):
+    """Isle of Wight FRS and Hampshire FRS both merged into one service in 2021; each still imports
+    its own earlier return under its own name."""
+    code, out, _err = run(
+        "import", str(good_file), "--round", "Summer 2026", "--org", "Isle of Wight Fire and Rescue Service",
+        "--dry-run", "--json",
+    )  # fmt: skip
+    assert json.loads(out)["organisation"]["id"] == "isle_of_wight_frs"

@@ -36,12 +36,15 @@ def round_find(text: str) -> Round:
 
 
 def organisation_find(text: str, *, round: Round, resolver: Resolver) -> Organisation:
-    """An organisation by id (number or identifier), else by name through name resolution."""
+    """An organisation by id (number or identifier) or exact name, else through name resolution."""
     text = text.strip()
     found = None
     if text.isdigit():
         found = Organisation.objects.filter(pk=int(text)).first()
     found = found or Organisation.objects.filter(slug=text).first()
+    # The exact name next, before resolution at the round's date: a service that has since merged
+    # (Isle of Wight FRS into Hampshire and Isle of Wight FRS) still reports under its own name.
+    found = found or Organisation.objects.filter(name__iexact=text).first()
     if found is not None:
         return found
     resolution = resolver.resolve(text, day=round.reference_date)
