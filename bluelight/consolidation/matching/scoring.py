@@ -63,7 +63,6 @@ W_STATUS_CONFLICT = -0.7
 # A's reports naming B with B's reports naming A gets +1.5; a pair that loses to a better
 # counterpart loses the difference (at most 4).
 W_ASSIGNED = 1.5
-ASSIGNED_MARGIN = 1.0
 MAX_LOSS = 4.0
 
 
@@ -179,13 +178,8 @@ def assignment_evidence(pairs: dict[tuple[int, int], float], nodes: list[Node]) 
         for r, c in members:
             key = (r, c) if (r, c) in pairs else (c, r)
             if (r, c) in chosen:
-                z = min(pairs[key], 50.0)
-                others = [-v for k, v in enumerate(cost[row_at[r]]) if k != col_at[c] and v < 1e6]
-                others += [-v for k, v in enumerate(cost[:, col_at[c]]) if k != row_at[r] and v < 1e6]
-                # Chosen by a clear margin over its rivals, or with none: the full weight; a near tie
-                # (two alike reports from one partner) says little.
-                share = 1.0 if not others else min(1.0, max(0.0, (z - max(others)) / ASSIGNED_MARGIN))
-                result[key] = Evidence(W_ASSIGNED * share, "assigned", (bool(others),))
+                rivals = len(rows) > 1 or len(cols) > 1
+                result[key] = Evidence(W_ASSIGNED, "assigned", (rivals,))
             else:
                 z = pairs[key]
                 loss = min(MAX_LOSS, max(best_row[r], best_col[c]) - min(z, 50.0))

@@ -67,7 +67,7 @@ COMMON_WORDS = _words(
     st saint england wales scotland britain british uk united kingdom english welsh january february march
     april may june july august september october november december monday tuesday wednesday thursday friday
     saturday sunday spring summer autumn winter mr mrs ms dr memorandum understanding mou decision business
-    case headquarters hq estates estate building buildings"""
+    case headquarters hq estates estate building buildings covid coronavirus pandemic"""
 )
 
 TOKEN_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*|[.!?:;()\u2013\u2014/,&]")
