@@ -31,6 +31,7 @@ _EXPANSIONS = {
     "frs": "fire and rescue service",
     "fras": "fire and rescue service",
     "fra": "fire and rescue authority",
+    "nhs ft": "nhs foundation trust",
     "f and rs": "fire and rescue service",
     "fire service": "fire and rescue service",
     "constab": "constabulary",
@@ -131,6 +132,9 @@ def split_name(key: str) -> tuple[str, set[str]]:
     return place, kinds
 
 
+_INITIALS_SKIPPED = {"and", "of", "the", "for"}
+_INITIALS_RE = re.compile(r"[A-Z]{3,6}")
+_BRACKETS_RE = re.compile(r"\([^)]*\)")
 _EXPANSION_RE = re.compile(r"\b(" + "|".join(re.escape(k) for k in sorted(_EXPANSIONS, key=len, reverse=True)) + r")\b")
 
 
@@ -232,6 +236,13 @@ class Resolver:
                 self.codes[org.official_code.upper()].add(org.pk)
         self._places = list(places)
         self._place_owners = [places[p] for p in self._places]
+        # Initials of each full name ("CFB", Cleveland Fire Brigade): a short name returns often use
+        # that the register does not list; taken only when nothing else matches.
+        self.initials: dict[str, set[int]] = defaultdict(set)
+        for org in self.organisations.values():
+            letters = "".join(w[0] for w in normalise(org.name).split() if w not in _INITIALS_SKIPPED)
+            if len(letters) >= 3:
+                self.initials[letters].add(org.pk)
 
     @classmethod
     def from_db(cls) -> "Resolver":
@@ -342,7 +353,13 @@ class Resolver:
             scores = dict.fromkeys(forces or code_hits, 100)
         else:
             hits = self.exact.get(normalise(query), set()) | self.exact.get(expand(query), set())
+            # "Metropolitan Police Service (MPS)": the name, with its short form in brackets.
+            outside = _BRACKETS_RE.sub(" ", query).strip()
+            if not hits and outside and outside != query:
+                hits = self.exact.get(normalise(outside), set()) | self.exact.get(expand(outside), set())
             scores = dict.fromkeys(hits, 100)
+            if not scores and _INITIALS_RE.fullmatch(query):
+                scores = dict.fromkeys(self.initials.get(query.lower(), set()), ACCEPT_SCORE)
         place, kinds = split_name(expand(query))
         # "PCC", "OPCC", "the fire service": a kind of body and no place. Only context can say which.
         generic = not scores and not place and bool(kinds)

@@ -53,3 +53,19 @@ def test_the_register_knows_the_short_names_that_collide(resolver):
         result = resolver.resolve(name)
         assert result.status == "ambiguous" and {c.organisation.slug for c in result.alternatives} == slugs
     assert resolver.resolve("IWFRS", day=datetime.date(2018, 1, 1)).match.slug == "isle_of_wight_frs"
+
+
+def test_a_name_with_its_short_form_in_brackets_resolves_by_the_name(resolver):
+    found = resolver.resolve("Metropolitan Police Service (MPS)")
+    assert found.status == "matched" and found.match.slug == "metropolitan_police"
+
+
+def test_nhs_ft_reads_as_nhs_foundation_trust(resolver):
+    found = resolver.resolve("South Central Ambulance Service NHS FT")
+    assert found.status == "matched" and found.match.slug == "south_central_as"
+
+
+def test_the_initials_of_a_full_name_resolve_when_nothing_else_matches(resolver):
+    found = resolver.resolve("CFB")
+    assert found.status == "matched" and found.match.name == "Cleveland Fire Brigade"
+    assert resolver.resolve("XQZ").status == "not_found"
