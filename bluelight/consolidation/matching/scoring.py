@@ -75,8 +75,8 @@ class Evidence:
 
 def mutual(a: Node, b: Node, sides: dict[int, int]) -> bool | None:
     x, y = a.item, b.item
-    if x.reporter is None and y.reporter is None:
-        return None
+    if x.reporter is None or y.reporter is None:
+        return None  # an existing record lists every partner: naming them says nothing
     named_x = x.reporter is None or sides.get(x.reporter, x.reporter) in b.sides
     named_y = y.reporter is None or sides.get(y.reporter, y.reporter) in a.sides
     return named_x and named_y
@@ -168,21 +168,27 @@ def assignment_evidence(pairs: dict[tuple[int, int], float], nodes: list[Node]) 
         cost = np.full((len(rows), len(cols)), 1e6)
         for r, c in members:
             z = pairs[(r, c) if (r, c) in pairs else (c, r)]
-            cost[row_at[r], col_at[c]] = -min(z, 50.0)
+            # Leaving a report unpaired is always possible, and is worth what a pair with no evidence
+            # either way is (BIAS): a pair below that is never forced on the pairing.
+            cost[row_at[r], col_at[c]] = -min(max(z, BIAS), 50.0)
         chosen = set()
+        alone = len(rows) == 1 and len(cols) == 1
         for r, c in zip(*linear_sum_assignment(cost), strict=True):
-            if cost[r, c] < 1e6:
+            if cost[r, c] < -BIAS or (alone and cost[r, c] < 1e6):
                 chosen.add((rows[r], cols[c]))
         best_row = {r: -cost[row_at[r]].min() for r in rows}
         best_col = {c: -cost[:, col_at[c]].min() for c in cols}
         for r, c in members:
             key = (r, c) if (r, c) in pairs else (c, r)
             if (r, c) in chosen:
+                # Partners' reports of each other pair up; an existing record is not a partner's
+                # report, so being its closest report is no evidence in itself.
+                record = nodes[r].item.reporter is None or nodes[c].item.reporter is None
                 rivals = len(rows) > 1 or len(cols) > 1
-                result[key] = Evidence(W_ASSIGNED, "assigned", (rivals,))
+                result[key] = Evidence(0.0 if record else W_ASSIGNED, "assigned", (rivals,))
             else:
                 z = pairs[key]
-                loss = min(MAX_LOSS, max(best_row[r], best_col[c]) - min(z, 50.0))
+                loss = min(MAX_LOSS, max(0.0, max(best_row[r], best_col[c]) - min(z, 50.0)))
                 result[key] = Evidence(-loss, "rival")
     return result
 

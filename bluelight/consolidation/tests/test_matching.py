@@ -255,3 +255,13 @@ def test_a_prefilled_report_stays_certain_beside_a_look_alike_record_it_could_ne
 
     assert cluster.existing == 42
     assert cluster.score >= 0.9
+
+
+def test_an_existing_record_is_matched_on_what_it_says_not_on_its_partners_alone():
+    """A record lists every partner, so sharing them is no evidence that a report is about it."""
+    items = [report(1, POLICE, "Drones for missing person searches", partners={FIRE})]
+    records = [existing(42, "Joint station at Epsom", partners={POLICE, FIRE})]
+
+    (cluster,) = match(items, records)
+
+    assert cluster.existing is None
