@@ -11,6 +11,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from .explain import explain
 from .features import Node, Vectors, nodes_of
 from .items import Knowledge, MatchItem, ProposedCluster
@@ -68,17 +70,17 @@ def _linked(a: Node, b: Node) -> bool:
 
 
 def _nearest(members: list[int], vectors: Vectors, limit: int) -> set[tuple[int, int]]:
-    """For a large block: each member with the `limit` members most alike by words."""
-    import numpy as np
-
+    """For a large block: each member with the `limit` members most alike by words (in slices of
+    rows, so that memory grows with the block, not with its square)."""
     matrix = vectors.words[members]
-    similarity = (matrix @ matrix.T).toarray()
-    np.fill_diagonal(similarity, -1.0)
     pairs = set()
-    for row, m in enumerate(members):
-        for col in np.argsort(-similarity[row])[:limit]:
-            o = members[col]
-            pairs.add((m, o) if m < o else (o, m))
+    for start in range(0, len(members), 256):
+        similarity = (matrix[start : start + 256] @ matrix.T).toarray()
+        for row in range(similarity.shape[0]):
+            similarity[row, start + row] = -1.0
+            best = np.argpartition(-similarity[row], min(limit, len(members) - 1))[:limit]
+            m = members[start + row]
+            pairs.update((m, members[o]) if m < members[o] else (members[o], m) for o in best)
     return pairs
 
 

@@ -8,6 +8,8 @@ import numpy as np
 from .items import Knowledge, MatchItem
 from .text import Analyser, tfidf_rows
 
+SLICE = 20_000  # pairs whose vectors are multiplied at once
+
 STATUS_STAGE = {
     "planned": "future",
     "in_development": "future",
@@ -51,7 +53,12 @@ class Vectors:
         def cos(matrix) -> np.ndarray:
             if matrix is None:
                 return np.zeros(len(pairs))
-            return np.asarray(matrix[left].multiply(matrix[right]).sum(axis=1)).ravel()
+            # In slices, so that the rows taken for a large round stay small in memory.
+            out = np.empty(len(pairs))
+            for start in range(0, len(pairs), SLICE):
+                a, b = left[start : start + SLICE], right[start : start + SLICE]
+                out[start : start + SLICE] = np.asarray(matrix[a].multiply(matrix[b]).sum(axis=1)).ravel()
+            return out
 
         words, chars, titles = cos(self.words), cos(self.chars), cos(self.titles)
         meaning = (self.meaning[left] * self.meaning[right]).sum(axis=1) if self.meaning is not None else None
