@@ -16,12 +16,13 @@ import numpy as np
 from .explain import explain
 from .features import Node, Vectors, nodes_of
 from .items import Knowledge, MatchItem, ProposedCluster
-from .scoring import Evidence, assignment_evidence, evidence, log_odds, probability
+from .scoring import BIAS, Evidence, assignment_evidence, evidence, log_odds, probability
 
 THRESHOLD = 0.5  # a pair is linked when it is more likely the same collaboration than not
 # A merge of two groups is refused when any two of their reports would score below VETO: a clear
 # contradiction (another place, another kind of work), not missing evidence.
 VETO = 0.02
+GROUP_SHARE = 0.5
 LARGE_BLOCK = 60
 NEIGHBOURS = 30
 
@@ -192,14 +193,13 @@ def cluster_items(
             i = owner[i]
         return i
 
-    ranked = sorted(((s, i, j) for (i, j), s in scores.items() if s >= threshold), key=lambda t: (-t[0], t[1], t[2]))
-    for score, i, j in ranked:
+    def join(score: float, i: int, j: int) -> None:
         root_i, root_j = find(i), find(j)
         if root_i == root_j:
-            continue
+            return
         a, b = groups[root_i], groups[root_j]
         if _may_join(a, b, scores):
-            continue
+            return
         if len(a.members) < len(b.members):
             root_i, root_j, a, b = root_j, root_i, b, a
         owner[root_j] = root_i
@@ -211,6 +211,14 @@ def cluster_items(
         a.links += b.links + [(i, j, score)]
         del groups[root_j]
 
+    ranked = sorted(((s, i, j) for (i, j), s in scores.items() if s >= threshold), key=lambda t: (-t[0], t[1], t[2]))
+    for score, i, j in ranked:
+        join(score, i, j)
+    # Then groups that several of each other's reports point to, none decisively: a commissioner's
+    # report about the decision, alike enough to both the force's and the fire service's reports.
+    for score, i, j in _group_links(scored, find, threshold):
+        join(score, i, j)
+
     proposals = []
     claimed: set[int] = set()
     for root in sorted(groups, key=lambda r: min(groups[r].members)):
@@ -219,6 +227,28 @@ def cluster_items(
         if members:
             proposals.append(_proposal(group, members, scored, find, groups, claimed))
     return proposals
+
+
+def _group_links(scored: "Scored", find, threshold: float) -> list[tuple[float, int, int]]:
+    """Links between groups from the evidence of every compared pair across them: the strongest
+    pair, plus half of what each further pair adds beyond the prior (their evidence overlaps, so
+    it is not simply added). Only groups with at least two compared pairs across them qualify."""
+    across: dict[tuple[int, int], list[tuple[float, int, int]]] = defaultdict(list)
+    for (i, j), found in scored.evidence.items():
+        root_i, root_j = find(i), find(j)
+        if root_i != root_j:
+            key = (root_i, root_j) if root_i < root_j else (root_j, root_i)
+            across[key].append((log_odds(found), i, j))
+    links = []
+    for pairs in across.values():
+        if len(pairs) < 2:
+            continue
+        pairs.sort(reverse=True)
+        z = pairs[0][0] + GROUP_SHARE * sum(max(0.0, other - BIAS) for other, _i, _j in pairs[1:])
+        score = probability(z)
+        if score >= threshold:
+            links.append((score, pairs[0][1], pairs[0][2]))
+    return sorted(links, key=lambda t: (-t[0], t[1], t[2]))
 
 
 def _relevant_existing(items: list[MatchItem], existing: Iterable[MatchItem], sides: dict[int, int]) -> list[MatchItem]:

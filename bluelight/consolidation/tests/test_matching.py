@@ -265,3 +265,38 @@ def test_an_existing_record_is_matched_on_what_it_says_not_on_its_partners_alone
     (cluster,) = match(items, records)
 
     assert cluster.existing is None
+
+
+def test_a_report_that_both_partners_reports_point_to_joins_them_though_neither_link_decides():
+    """The commissioner records the decision years before the opening: alike enough to the force's
+    and to the fire service's reports, decisively to neither; together they decide."""
+    items = [
+        report(
+            1,
+            POLICE,
+            "Neighbourhood team moves to Thornbury",
+            partners={FIRE},
+            description="The Thornbury neighbourhood policing team now works from the fire station.",
+            start_year=2019,
+        ),
+        report(
+            2,
+            FIRE,
+            "Thornbury station: room for the police",
+            partners={POLICE},
+            description="We adapted Thornbury fire station so that the police team could move in.",
+            start_year=2019,
+        ),
+        report(
+            3,
+            COMMISSIONER,
+            "Decision 2018/07: estates funding",
+            partners={POLICE, COUNCIL},
+            description="Capital funding approved for police accommodation in the Thornbury fire station.",
+            start_year=2014,
+        ),
+    ]
+    scored = clustering.score_pairs(items, KNOWLEDGE, {})
+    assert max(s for (i, j), s in scored.scores.items() if 2 in (i, j)) < 0.5  # no single link decides
+
+    assert groups(match(items)) == [["item:1", "item:2", "item:3"]]
