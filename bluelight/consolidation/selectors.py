@@ -17,7 +17,7 @@ from bluelight.consolidation.models import (
     ConfidenceBand,
     confidence_band_of,
 )
-from bluelight.consolidation.services import MONEY_KINDS, merge_plan
+from bluelight.consolidation.plans import MONEY_KINDS, merge_plan
 
 QUEUE_PAGE_SIZE = 50
 # More reports than this and the cluster page first shows only the rows where they differ.
