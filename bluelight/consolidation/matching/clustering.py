@@ -1,9 +1,10 @@
 """Blocking, pair probabilities and clustering: the matcher's entry point, `cluster_items`.
 
 Blocking: two reports can only describe one collaboration if they share at least one partner
-(a commissioner counted as its force) beyond what both merely are, so only such pairs are compared:
-cost grows with the partners' shared work, not with the square of the round. In a very large
-block each report is compared only with its NEIGHBOURS most alike by text.
+(their reporters included; a commissioner counted as its force, a merged service as the body it
+became), so only such pairs are compared, with reports pre-filled from the same record: cost grows
+with the partners' shared work, not with the square of the round. In a very large block each
+report is compared only with its NEIGHBOURS most alike by words.
 """
 
 import math
@@ -59,20 +60,16 @@ def _candidate_pairs(nodes: list[Node], vectors: Vectors, stats: dict) -> set[tu
             by_known[known].append(node.index)
     for members in by_known.values():
         pairs.update((m, o) if m < o else (o, m) for k, m in enumerate(members) for o in members[k + 1 :])
-    kept = {(i, j) for i, j in pairs if _comparable(nodes[i].item, nodes[j].item) and _linked(nodes[i], nodes[j])}
+    kept = {(i, j) for i, j in pairs if _comparable(nodes[i].item, nodes[j].item)}
     stats.update(blocks=sum(1 for m in blocks.values() if len(m) > 1), large_blocks=large, comparisons=len(kept))
     return kept
-
-
-def _linked(a: Node, b: Node) -> bool:
-    """Share a partner other than each one's own reporter side alone: A naming B, B naming A, or both naming C."""
-    shared = a.sides & b.sides
-    return len(shared) >= 2 or (len(shared) == 1 and (len(a.sides) == 1 or len(b.sides) == 1)) or bool(shared)
 
 
 def _nearest(members: list[int], vectors: Vectors, limit: int) -> set[tuple[int, int]]:
     """For a large block: each member with the `limit` members most alike by words (in slices of
     rows, so that memory grows with the block, not with its square)."""
+    if vectors.words is None:  # no words anywhere: each with its next neighbours in order
+        return {(m, o) if m < o else (o, m) for k, m in enumerate(members) for o in members[k + 1 : k + 1 + limit]}
     matrix = vectors.words[members]
     pairs = set()
     for start in range(0, len(members), 256):

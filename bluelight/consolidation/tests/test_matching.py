@@ -300,3 +300,16 @@ def test_a_report_that_both_partners_reports_point_to_joins_them_though_neither_
     assert max(s for (i, j), s in scored.scores.items() if 2 in (i, j)) < 0.5  # no single link decides
 
     assert groups(match(items)) == [["item:1", "item:2", "item:3"]]
+
+
+def test_a_huge_block_of_reports_without_words_is_still_capped():
+    items = [
+        report(n, POLICE if n % 2 else FIRE, "", partners={POLICE, FIRE}, return_id=n)
+        for n in range(clustering.LARGE_BLOCK + 10)
+    ]
+    stats: dict = {}
+
+    clusters = match(items, stats=stats)
+
+    assert stats["comparisons"] <= len(items) * clustering.NEIGHBOURS
+    assert sorted(k for c in clusters for k in c.keys) == sorted(i.key for i in items)
