@@ -74,11 +74,12 @@ def match_collaboration_of(collaboration: Collaboration) -> MatchItem:
 
 def _suggest_themes(clusters_items: list[list[ReturnItem]]) -> list[tuple[str, float] | None]:
     """The best theme for each cluster's text, or None when the suggester is not available."""
+    from bluelight.consolidation.themes import ThemeModelError, ThemeSuggester
+
     try:
-        from bluelight.consolidation.themes import ThemeSuggester
-    except ImportError:
+        suggester = ThemeSuggester.load()
+    except ThemeModelError:  # no taxonomy yet: nothing to suggest
         return [None] * len(clusters_items)
-    suggester = ThemeSuggester.load()
     rows = [(" / ".join(i.title for i in items), " ".join(i.description for i in items)) for items in clusters_items]
     results = []
     for suggestions in suggester.suggest_many(rows):

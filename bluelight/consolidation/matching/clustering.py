@@ -17,7 +17,7 @@ import numpy as np
 from .explain import explain
 from .features import Node, Vectors, nodes_of
 from .items import Knowledge, MatchItem, ProposedCluster
-from .scoring import BIAS, Evidence, assignment_evidence, evidence, log_odds, probability
+from .scoring import STRUCTURE, Evidence, assignment_evidence, evidence, log_odds, probability
 
 THRESHOLD = 0.5  # a pair is linked when it is more likely the same collaboration than not
 # A merge of two groups is refused when any two of their reports would score below VETO: a clear
@@ -217,34 +217,38 @@ def cluster_items(
         join(score, i, j)
 
     proposals = []
-    claimed: set[int] = set()
+    # A group holding the existing record claims it before a group only pre-filled from it.
+    claimed = {nodes[g.existing].item.collaboration for g in groups.values() if g.existing is not None}
     for root in sorted(groups, key=lambda r: min(groups[r].members)):
         group = groups[root]
         members = sorted(m for m in group.members if m < len(items))
         if members:
-            proposals.append(_proposal(group, members, scored, find, groups, claimed))
+            proposals.append(_proposal(group, members, scored, find, groups, claimed, threshold))
     return proposals
 
 
 def _group_links(scored: "Scored", find, threshold: float) -> list[tuple[float, int, int]]:
     """Links between groups from the evidence of every compared pair across them: the strongest
-    pair, plus half of what each further pair adds beyond the prior (their evidence overlaps, so
-    it is not simply added). Only groups with at least two compared pairs across them qualify."""
-    across: dict[tuple[int, int], list[tuple[float, int, int]]] = defaultdict(list)
+    pair, plus half of what each further pair's content says for it (wording, meaning, places,
+    dates). Their structure (the same partners, naming each other, the pairing) is what every pair
+    between these partners has, so it counts once, in the strongest pair. Only groups with at
+    least two compared pairs across them qualify."""
+    across: dict[tuple[int, int], list[tuple[float, float, int, int]]] = defaultdict(list)
     for (i, j), found in scored.evidence.items():
         root_i, root_j = find(i), find(j)
         if root_i != root_j:
             key = (root_i, root_j) if root_i < root_j else (root_j, root_i)
-            across[key].append((log_odds(found), i, j))
+            content = sum(e.weight for e in found if e.kind not in STRUCTURE)
+            across[key].append((log_odds(found), content, i, j))
     links = []
     for pairs in across.values():
         if len(pairs) < 2:
             continue
         pairs.sort(reverse=True)
-        z = pairs[0][0] + GROUP_SHARE * sum(max(0.0, other - BIAS) for other, _i, _j in pairs[1:])
+        z = pairs[0][0] + GROUP_SHARE * sum(max(0.0, content) for _z, content, _i, _j in pairs[1:])
         score = probability(z)
         if score >= threshold:
-            links.append((score, pairs[0][1], pairs[0][2]))
+            links.append((score, pairs[0][2], pairs[0][3]))
     return sorted(links, key=lambda t: (-t[0], t[1], t[2]))
 
 
@@ -264,18 +268,20 @@ def _bound_elsewhere(group: _Group, item: MatchItem) -> bool:
     return other is not None and other not in group.collaborations
 
 
-def _proposal(group: _Group, members: list[int], scored: Scored, find, groups, claimed: set[int]) -> ProposedCluster:
-    """The cluster as the analyst sees it: the probability that it is right as proposed, and why."""
+def _proposal(
+    group: _Group, members: list[int], scored: Scored, find, groups, claimed: set[int], threshold: float
+) -> ProposedCluster:
+    """The cluster as the analyst sees it: the probability that it is right as proposed, and why.
+    `claimed` holds the records already attached to a cluster (each is attached to one at most)."""
     nodes, scores = scored.nodes, scored.scores
     existing = None
     if group.existing is not None:
         existing = nodes[group.existing].item.collaboration
     elif group.collaborations:
-        existing = next(iter(group.collaborations))
-    if existing in claimed:
-        existing = None
-    if existing is not None:
-        claimed.add(existing)
+        candidate = min(group.collaborations)
+        if candidate not in claimed:
+            existing = candidate
+            claimed.add(candidate)
     everyone = set(group.members)
     keys = [nodes[m].item.key for m in members]
     pair_scores = {(nodes[i].item.key, nodes[j].item.key): s for i, j, s in group.links}
@@ -296,7 +302,7 @@ def _proposal(group: _Group, members: list[int], scored: Scored, find, groups, c
         i, j, _s = min(group.links, key=lambda link: link[2])
         reports = f"{len(members)} reports" if len(members) > 1 else "1 report"
         text = f"{reports}: {explain(scored.evidence[(i, j) if i < j else (j, i)], nodes[i], nodes[j])}"
-        if group.existing is not None:
+        if group.existing is not None and existing is not None:
             text += f"; matches existing collaboration {existing} '{nodes[group.existing].item.title}'"
         elif existing is not None:
             text += f"; pre-filled from collaboration {existing}"
@@ -309,7 +315,7 @@ def _proposal(group: _Group, members: list[int], scored: Scored, find, groups, c
         return ProposedCluster(keys, None, 1.0, "reported by one partner only: no other report names the same partners")
     best, other = max(rivals)
     pair = (only, other) if only < other else (other, only)
-    if best >= THRESHOLD:
+    if best >= threshold:
         reason = _may_join(groups[find(only)], groups[find(other)], scores) or "kept apart"
     else:
         reason = explain(scored.evidence[pair], nodes[pair[0]], nodes[pair[1]], against=True, limit=2)

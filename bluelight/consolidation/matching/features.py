@@ -111,8 +111,10 @@ def nodes_of(items: Sequence[MatchItem], knowledge: Knowledge) -> tuple[list[Nod
     meaning = None
     if knowledge.theme_model is not None and items:
         probabilities = np.asarray(knowledge.theme_model([report_text(i) for i in items]), dtype=float)
-        norms = np.linalg.norm(probabilities, axis=1, keepdims=True)
-        meaning = probabilities / np.where(norms == 0, 1, norms)
+        # A model that gives no usable row per report is no evidence, not an error.
+        if probabilities.ndim == 2 and probabilities.shape[0] == len(items) and np.isfinite(probabilities).all():
+            norms = np.linalg.norm(probabilities, axis=1, keepdims=True)
+            meaning = probabilities / np.where(norms == 0, 1, norms)
     vectors = Vectors(
         words=tfidf_rows(docs),
         chars=tfidf_rows(docs, chars=True),

@@ -29,7 +29,9 @@ class ProposedCluster:
     existing: int | None = None  # collaboration id it matches, if any
     score: float = 1.0  # 0-1: the estimated probability that the cluster is right as proposed
     explanation: str = ""  # plain language: "same 2 partners; both name Pocklington; same kind of work"
-    pair_scores: dict = field(default_factory=dict)  # {(key_a, key_b): probability} for the links used
+    # {(key_a, key_b): probability} of the links used; a link between two groups made on their
+    # combined evidence carries that combined probability.
+    pair_scores: dict = field(default_factory=dict)
 
 
 @dataclass

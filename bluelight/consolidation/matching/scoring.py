@@ -66,6 +66,10 @@ W_ASSIGNED = 1.5
 MAX_LOSS = 4.0
 
 
+# Evidence every pair between the same partners shares, whatever each report says.
+STRUCTURE = frozenset({"bias", "partners", "mutual", "not_mutual", "assigned", "rival"})
+
+
 @dataclass(frozen=True)
 class Evidence:
     weight: float
@@ -169,7 +173,9 @@ def assignment_evidence(pairs: dict[tuple[int, int], float], nodes: list[Node]) 
         for r, c in members:
             z = pairs[(r, c) if (r, c) in pairs else (c, r)]
             # Leaving a report unpaired is always possible, and is worth what a pair with no evidence
-            # either way is (BIAS): a pair below that is never forced on the pairing.
+            # either way is (BIAS): a pair below that is never forced on a pairing of several. The
+            # only pair between two reporters is their pairing whatever it says: what it says is
+            # weighed in its own evidence.
             cost[row_at[r], col_at[c]] = -min(max(z, BIAS), 50.0)
         chosen = set()
         alone = len(rows) == 1 and len(cols) == 1

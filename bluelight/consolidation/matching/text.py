@@ -70,7 +70,9 @@ COMMON_WORDS = _words(
     case headquarters hq estates estate building buildings covid coronavirus pandemic"""
 )
 
-TOKEN_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*|[.!?:;()\u2013\u2014/,&]")
+# Words in any alphabet ("Gorsaf Dân y Rhyl", "Ynys Môn"), then punctuation that ends a sentence or
+# separates names.
+TOKEN_RE = re.compile(r"[^\W_][\w'’\-]*|[.!?:;()\u2013\u2014/,&]")
 BREAKS = frozenset(".!?:;()\u2013\u2014")
 _SEPARATORS = frozenset("/,&")
 _SUFFIXES = ("ings", "ing", "ers", "er", "ies", "ed", "s")
@@ -109,14 +111,17 @@ class OrganisationNames:
         self.phrases = {first: sorted(p, key=len, reverse=True) for first, p in phrases.items()}
 
     def mask(self, folded: list[str]) -> list[bool]:
-        """True for each word that is part of an organisation's name."""
+        """True for each word that is part of an organisation's name ("Hereford & Worcester Fire":
+        names are matched with "&", "," and "/" left out, as they are stored)."""
+        at = [k for k, word in enumerate(folded) if word not in _SEPARATORS]
+        words = [folded[k] for k in at]
         masked = [False] * len(folded)
         i = 0
-        while i < len(folded):
-            for phrase in self.phrases.get(folded[i], ()):
-                if tuple(folded[i : i + len(phrase)]) == phrase:
+        while i < len(words):
+            for phrase in self.phrases.get(words[i], ()):
+                if tuple(words[i : i + len(phrase)]) == phrase:
                     for j in range(i, i + len(phrase)):
-                        masked[j] = True
+                        masked[at[j]] = True
                     i += len(phrase) - 1
                     break
             i += 1

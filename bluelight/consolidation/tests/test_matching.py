@@ -3,6 +3,8 @@
 No database: the matcher takes plain `MatchItem`s and the `Knowledge` the database would give it.
 """
 
+import dataclasses
+
 from bluelight.consolidation.matching import Knowledge, MatchItem, cluster_items, clustering
 
 POLICE, FIRE, AMBULANCE, KENT_POLICE, KENT_FIRE, COMMISSIONER, COUNCIL = range(1, 8)
@@ -293,7 +295,7 @@ def test_a_report_that_both_partners_reports_point_to_joins_them_though_neither_
             "Decision 2018/07: estates funding",
             partners={POLICE, COUNCIL},
             description="Capital funding approved for police accommodation in the Thornbury fire station.",
-            start_year=2014,
+            start_year=2016,
         ),
     ]
     scored = clustering.score_pairs(items, KNOWLEDGE, {})
@@ -313,3 +315,54 @@ def test_a_huge_block_of_reports_without_words_is_still_capped():
 
     assert stats["comparisons"] <= len(items) * clustering.NEIGHBOURS
     assert sorted(k for c in clusters for k in c.keys) == sorted(i.key for i in items)
+
+
+def _kind_of_work(texts):
+    """A stand-in for the theme model: defibrillators are one kind of work, stations another."""
+    return [[1.0, 0.0] if "defibrillator" in t.lower() else [0.0, 1.0] for t in texts]
+
+
+def test_two_collaborations_of_the_same_partners_stay_two_though_every_pair_shares_the_partners():
+    knowledge = dataclasses.replace(KNOWLEDGE, theme_model=_kind_of_work)
+    items = [
+        report(1, POLICE, "Joint station at Epsom", description="Police and fire share the Epsom station."),
+        report(2, FIRE, "Shared site, Epsom", description="The fire station at Epsom houses the police team."),
+        report(3, AMBULANCE, "Defibrillators in community venues", description="Public access defibrillators."),
+        report(4, COMMISSIONER, "Public access defibrillator funding", description="Grant for defibrillators."),
+    ]
+
+    assert groups(cluster_items(items, knowledge=knowledge)) == [["item:1", "item:2"], ["item:3", "item:4"]]
+
+
+def test_the_record_goes_to_the_cluster_that_holds_it_not_to_one_only_prefilled_from_it():
+    items = [
+        report(1, FIRE, "Shared site, Epsom", return_id=20),
+        report(2, POLICE, "Our estates work with the fire service", return_id=10, known_collaboration=42),
+        report(3, POLICE, "Joint station at Epsom", return_id=10, known_collaboration=42),
+    ]
+
+    clusters = match(items, [existing(42, "Epsom tri-service station")])
+
+    assert sum(1 for c in clusters if c.existing == 42) == 1
+    assert all("collaboration None" not in c.explanation for c in clusters)
+
+
+def test_organisation_names_written_with_an_ampersand_are_not_taken_for_what_a_report_is_about():
+    from bluelight.consolidation.matching.text import Analyser
+
+    analyser = Analyser(["Hereford & Worcester Fire and Rescue Service"], [], [])
+    text = analyser.analyse("Station shared with Hereford & Worcester Fire and Rescue Service")
+
+    assert text.terms == ["station", "joint"]
+    assert text.names == set()
+
+
+def test_welsh_place_names_are_read_whole():
+    items = [
+        report(1, POLICE, "Gorsaf ar y cyd yn Ynys Môn", partners={FIRE}),
+        report(2, FIRE, "Joint station, Ynys Môn", partners={POLICE}),
+    ]
+
+    (cluster,) = match(items)
+
+    assert "both name Ynys Môn" in cluster.explanation
