@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from bluelight.consolidation import services
 from bluelight.consolidation.models import MatchingRun, MatchingState
+from bluelight.core.runs import progress_recorder
 from bluelight.returns.models import Round
 
 logger = logging.getLogger(__name__)
@@ -58,15 +59,7 @@ def matching_run_execute(*, run_id: int) -> MatchingRun:
     MatchingRun.objects.filter(pk=run.pk).update(
         state=MatchingState.RUNNING, percent=0, step=_("Starting"), error="", started_at=timezone.now()
     )
-    last = {"percent": -1, "step": ""}
-
-    def progress(percent: int, step: str) -> None:
-        # The matcher may call this thousands of times: write only when something shown changes.
-        percent = max(0, min(100, int(percent)))
-        if percent != last["percent"] or step != last["step"]:
-            last.update(percent=percent, step=step)
-            MatchingRun.objects.filter(pk=run.pk).update(percent=percent, step=str(step)[:200])
-
+    progress = progress_recorder(MatchingRun.objects.filter(pk=run.pk))
     try:
         clusters = services.consolidation_propose(round_=run.round, progress=progress)
     except Exception as exc:

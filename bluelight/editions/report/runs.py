@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bluelight.core.runs import progress_recorder
 from bluelight.editions.models import Edition, ReportRun, ReportState
 from bluelight.editions.report.render import KINDS, report_produce
 
@@ -39,13 +40,7 @@ def report_run_execute(*, run_id: int) -> ReportRun:
     if run.state == ReportState.DONE:
         return run
     ReportRun.objects.filter(pk=run.pk).update(state=ReportState.RUNNING, percent=0, step=_("Starting"), error="")
-    last = {"percent": -1, "step": ""}
-
-    def progress(percent: int, step: str) -> None:
-        if percent != last["percent"] or step != last["step"]:
-            last.update(percent=percent, step=step)
-            ReportRun.objects.filter(pk=run.pk).update(percent=percent, step=step[:200])
-
+    progress = progress_recorder(ReportRun.objects.filter(pk=run.pk))
     directory = run.directory
     partial = directory.with_name(directory.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
