@@ -9,6 +9,8 @@ import datetime
 import zlib
 from types import SimpleNamespace
 
+from django.utils import timezone
+
 from bluelight.collaborations.models import Basis, Collaboration, Status
 from bluelight.collaborations.services import services_of
 from bluelight.demo.world import DEMO_SEED, DEMO_TODAY, world_build
@@ -78,8 +80,11 @@ def demo_editions_load(*, seed: int = DEMO_SEED) -> list[Edition]:
             )
         )
     if not Edition.objects.filter(name=DEMO_EDITION).exists() and Collaboration.objects.published().exists():
+        # The demo round follows the day the demo is loaded (it is open "now"), and an edition reports only a
+        # round that had opened by its date: so today's edition is dated the day it is loaded.
+        as_of = max(DEMO_TODAY, timezone.localdate())
         created.append(
-            edition_publish(name=DEMO_EDITION, as_of=DEMO_TODAY, round_=Round.objects.filter(name=DEMO_ROUND).first())
+            edition_publish(name=DEMO_EDITION, as_of=as_of, round_=Round.objects.filter(name=DEMO_ROUND).first())
         )
     return created
 

@@ -8,6 +8,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
+class EditionManager(models.Manager):
+    def get_queryset(self):
+        # The frozen context can run to megabytes at 100,000 records; lists of editions never need it.
+        return super().get_queryset().defer("context")
+
+
 class Edition(models.Model):
     """A dated snapshot of the published collaborations, e.g. "2014 overview"."""
 
@@ -29,6 +35,11 @@ class Edition(models.Model):
     )
     # Frozen at publication with the entries: who was asked and who answered, by type of organisation.
     methodology = models.JSONField(default=dict, blank=True)
+    # Frozen at publication with the entries: everything else a report or comparison reads (organisations
+    # and the bodies they were part of, register counts, areas, themes, merged records). See ADR 0004.
+    context = models.JSONField(default=dict, blank=True)
+
+    objects = EditionManager()
 
     class Meta:
         ordering = ["as_of", "pk"]

@@ -1,13 +1,16 @@
-"""Comparing editions by stable collaboration identity, which survives merges."""
+"""Reading editions: their frozen context, and comparing two by stable collaboration identity."""
 
+import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from bluelight.collaborations.models import Collaboration
+from django.utils import timezone
+
+from bluelight.collaborations.models import Collaboration, Theme
 from bluelight.editions.models import Edition
 from bluelight.editions.prices import financial_year_of, to_constant_prices
-from bluelight.organisations.models import Organisation
+from bluelight.organisations.models import Organisation, PoliceForceArea
 from bluelight.organisations.selectors import bodies_on
 
 ENDED = {"completed", "discontinued"}
@@ -22,7 +25,29 @@ def combination(services: str) -> str:
     return label + (" + wider public sector" if "wider" in found and blue else "")
 
 
-def _survivor_uids() -> dict[str, str]:
+def edition_context_now(as_of: datetime.date) -> dict:
+    """Everything besides the entries that a report or comparison of this edition reads, as it stands now:
+    every organisation's name, type and the body that did its work on `as_of`; the register's counts on
+    `as_of`; the police force areas; the top-level themes; and which records had been merged into which.
+    """
+    bodies = bodies_on(as_of)
+    organisations = {
+        o.slug: {"name": o.name, "type": o.type, "body": bodies[o.slug].slug} for o in Organisation.objects.all()
+    }
+    register = Counter(Organisation.objects.filter(in_register=True).valid_on(as_of).values_list("type", flat=True))
+    return {
+        "frozen_at": timezone.now().isoformat(timespec="seconds"),
+        "organisations": organisations,
+        "register": dict(sorted(register.items())),
+        "areas": [list(row) for row in PoliceForceArea.objects.order_by("code").values_list("code", "name", "country")],
+        "themes": [
+            list(row) for row in Theme.objects.filter(parent__isnull=True).values_list("code", "name", "description")
+        ],
+        "survivors": survivor_uids(),
+    }
+
+
+def survivor_uids() -> dict[str, str]:
     """uid of every record merged into another -> uid of the record that absorbed it (followed to the end)."""
     rows = dict(Collaboration.objects.values_list("pk", "merged_into_id"))
     uids = {pk: str(uid) for pk, uid in Collaboration.objects.values_list("pk", "uid")}
@@ -37,15 +62,25 @@ def _survivor_uids() -> dict[str, str]:
     return result
 
 
-def _slim(data: dict, bodies: dict[str, Organisation]) -> dict:
-    """What a comparison needs of an entry, kept small so two 100,000-record editions fit in memory."""
+def edition_context(edition: Edition) -> dict:
+    """What `edition` froze besides its entries; an edition published before contexts were frozen gets
+    today's, marked `"live": True` so the report can say its names and counts are as they stand now."""
+    return edition.context or {**edition_context_now(edition.as_of), "live": True}
+
+
+def _slim(data: dict, organisations: dict[str, dict]) -> dict:
+    """What a comparison needs of an entry, kept small so two 100,000-record editions fit in memory.
+
+    Partners are keyed by the body they were part of in `organisations` (a frozen context), so two services
+    that merged count as the one body they became, in both editions."""
     partners = {}
     for p in data["partners"]:
-        body = bodies.get(p["id"])
-        if body is None or body.slug == p["id"]:
+        known = organisations.get(p["id"])
+        body = known["body"] if known else p["id"]
+        if body == p["id"] or body not in organisations:
             partners.setdefault(p["id"], p["name"])
         else:
-            partners.setdefault(body.slug, body.name)
+            partners.setdefault(body, organisations[body]["name"])
     return {
         "title": data["title"],
         "status": data["status"],
@@ -62,16 +97,16 @@ def _slim(data: dict, bodies: dict[str, Organisation]) -> dict:
     }
 
 
-def _entries(edition: Edition, survivors: dict[str, str], bodies: dict[str, Organisation]) -> dict[str, dict]:
+def _entries(edition: Edition, survivors: dict[str, str], organisations: dict[str, dict]) -> dict[str, dict]:
     """Entries by current identity; where a record and one later merged into it are both there, the
     survivor's own entry stands for the pair."""
     entries, absorbed = {}, []
     for uid, data in edition.entries.values_list("uid", "data").iterator(chunk_size=2000):
         uid = str(uid)
         if uid in survivors:
-            absorbed.append((survivors[uid], _slim(data, bodies)))
+            absorbed.append((survivors[uid], _slim(data, organisations)))
         else:
-            entries[uid] = _slim(data, bodies)
+            entries[uid] = _slim(data, organisations)
     for uid, slim in absorbed:
         entries.setdefault(uid, slim)
     return entries
@@ -85,6 +120,7 @@ class Comparison:
     continuing: list[dict] = field(default_factory=list)
     ended: list[dict] = field(default_factory=list)
     ended_before: list[dict] = field(default_factory=list)  # had already ended in the baseline
+    not_reported: list[dict] = field(default_factory=list)  # in the baseline, not in the edition
     changed_status: list[dict] = field(default_factory=list)
     new_partners: list[dict] = field(default_factory=list)
     by_theme: dict = field(default_factory=dict)
@@ -94,6 +130,18 @@ class Comparison:
     by_organisation: dict = field(default_factory=dict)
     annual_savings: dict = field(default_factory=dict)
     price_year: int | None = None
+    organisation_names: dict = field(default_factory=dict)  # body identifier -> name, as frozen
+    theme_names: dict = field(default_factory=dict)  # top-level theme code -> name, as frozen
+
+    @property
+    def edition_total(self) -> int:
+        """The edition's collaborations, as matched: new + continuing + ended + already ended."""
+        return len(self.new) + len(self.continuing) + len(self.ended) + len(self.ended_before)
+
+    @property
+    def baseline_total(self) -> int:
+        """The baseline's collaborations, as matched: those still reported + those no longer reported."""
+        return len(self.continuing) + len(self.ended) + len(self.ended_before) + len(self.not_reported)
 
     def as_json(self) -> dict:
         return {
@@ -103,6 +151,9 @@ class Comparison:
             "continuing": len(self.continuing),
             "ended": len(self.ended),
             "ended_before": len(self.ended_before),
+            "not_reported": len(self.not_reported),
+            "edition_total": self.edition_total,
+            "baseline_total": self.baseline_total,
             "changed_status": self.changed_status,
             "new_partners": self.new_partners,
             "by_theme": self.by_theme,
@@ -145,10 +196,19 @@ def _savings(entries, price_year: int) -> tuple[Counter, Counter]:
 
 def edition_compare(*, edition: Edition, baseline: Edition) -> Comparison:
     """What changed between `baseline` and `edition`, matching records by stable identity (which survives
-    merges of records) and organisations by their successor (which survives mergers of services)."""
-    survivors, bodies = _survivor_uids(), bodies_on()  # organisations as the bodies that carry them on today
-    before, after = _entries(baseline, survivors, bodies), _entries(edition, survivors, bodies)
+    merges of records) and organisations by their successor (which survives mergers of services).
+
+    Both editions are read through the context frozen by the later of the two: the merges of records
+    and of services it knew of, and its organisation names, so a comparison gives the same answer
+    whenever it is made."""
+    later = max(edition, baseline, key=lambda e: (e.as_of, e.pk))
+    context = edition_context(later)
+    survivors, organisations = context["survivors"], context["organisations"]
+    before, after = _entries(baseline, survivors, organisations), _entries(edition, survivors, organisations)
     result = Comparison(edition=edition, baseline=baseline, price_year=financial_year_of(edition.as_of))
+    result.theme_names = {code: name for code, name, _description in context["themes"]}
+    for data in (*before.values(), *after.values()):
+        result.organisation_names.update(data["partners"])
     for uid, data in after.items():
         brief = {"title": data["title"]}  # the lists keep titles only, so big editions stay small
         if uid not in before:
@@ -168,7 +228,7 @@ def edition_compare(*, edition: Edition, baseline: Edition) -> Comparison:
             result.new_partners.append({"title": data["title"], "partners": added})
     for uid, data in before.items():
         if uid not in after:
-            (result.ended_before if data["status"] in ENDED else result.ended).append({"title": data["title"]})
+            result.not_reported.append({"title": data["title"], "status": data["status"]})
     for name, key in [
         ("by_theme", lambda d: [d["top_theme"]]),
         ("by_combination", lambda d: [d["combination"]]),

@@ -5,11 +5,13 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from bluelight.collaborations.models import Collaboration, SourceKind
 from bluelight.editions.models import Edition, Entry
+from bluelight.editions.selectors import edition_context_now
 from bluelight.returns.models import ReturnState
 
 BATCH = 1000
@@ -61,26 +63,36 @@ def entry_data(collaboration: Collaboration) -> dict:
     }
 
 
-def round_methodology(round_) -> dict:
-    """Who a round asked and who answered, by type of organisation, frozen into the edition."""
+def round_methodology(round_, as_of: datetime.date) -> dict:
+    """Who a round asked and who had answered by the edition's date or the round's closing, whichever
+    is earlier, by type of organisation: frozen into the edition so later answers never change it.
+
+    Answered means submitted on or before that day and not since sent back for changes.
+    """
     if round_ is None:
         return {}
+    cutoff = min(as_of, round_.closes_on)
     answered = {ReturnState.SUBMITTED, ReturnState.ACCEPTED}
     by_type: dict[str, dict[str, int]] = {}
     for org_type in round_.requests.values_list("organisation__type", flat=True):
         by_type.setdefault(org_type, {"asked": 0, "responded": 0})["asked"] += 1
-    for org_type in round_.returns.filter(state__in=answered).values_list("organisation__type", flat=True):
-        by_type.setdefault(org_type, {"asked": 0, "responded": 0})["responded"] += 1
+    returns = round_.returns.filter(state__in=answered, submitted_at__isnull=False)
+    for org_type, submitted_at in returns.values_list("organisation__type", "submitted_at"):
+        if timezone.localtime(submitted_at).date() <= cutoff:
+            by_type.setdefault(org_type, {"asked": 0, "responded": 0})["responded"] += 1
     return {
         "round": round_.name,
         "opens_on": str(round_.opens_on),
         "closes_on": str(round_.closes_on),
         "scope": round_.scope_description,
+        "answered_by": str(cutoff),
+        "answered_by_basis": "edition_date" if as_of < round_.closes_on else "round_closing",
         "by_type": by_type,
     }
 
 
-def _edition_check(name: str, baseline: bool) -> str:
+def edition_check(*, name: str, as_of: datetime.date, baseline: bool, round_=None) -> str:
+    """Everything that would stop an edition being published, as field errors; returns the tidied name."""
     name = " ".join(name.split())
     errors = {}
     if not name:
@@ -88,6 +100,23 @@ def _edition_check(name: str, baseline: bool) -> str:
     elif Edition.objects.filter(name=name).exists():
         errors["name"] = [
             _("An edition called %(name)s exists: editions are never replaced; choose another name.") % {"name": name}
+        ]
+    today = timezone.localdate()
+    if as_of > today:
+        errors["as_of"] = [
+            _(
+                "%(date)s is in the future: an edition describes collaboration as it stood on a day that has come, "
+                "today (%(today)s) or earlier."
+            )
+            % {"date": as_of.isoformat(), "today": today.isoformat()}
+        ]
+    if round_ is not None and round_.opens_on > as_of:
+        errors["round"] = [
+            _(
+                "The round %(round)s opened on %(opens)s, after the date this edition describes (%(date)s): "
+                "choose a round that had opened by then, or none."
+            )
+            % {"round": round_.name, "opens": round_.opens_on.isoformat(), "date": as_of.isoformat()}
         ]
     current = Edition.objects.filter(is_baseline=True).first()
     if baseline and current is not None:
@@ -128,7 +157,7 @@ def edition_create(
     user=None,
 ) -> Edition:
     """Write an edition from (record, frozen data) pairs, all or nothing. `edition_publish` is the usual way in."""
-    name = _edition_check(name, baseline)
+    name = edition_check(name=name, as_of=as_of, baseline=baseline, round_=round_)
     edition = Edition.objects.create(
         name=name,
         slug=_unique_slug(name),
@@ -136,7 +165,8 @@ def edition_create(
         is_baseline=baseline,
         published_by=user,
         round=round_,
-        methodology=methodology if methodology is not None else round_methodology(round_),
+        methodology=methodology if methodology is not None else round_methodology(round_, as_of),
+        context=edition_context_now(as_of),
     )
     count = 0
     batch = []

@@ -5,7 +5,6 @@ are all read from the same tables, so a number cannot say one thing in the PDF a
 annex. One streaming pass over the entries keeps a 100,000-record edition within memory.
 """
 
-import datetime
 import heapq
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -14,12 +13,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
-from bluelight.collaborations.models import Basis, BenefitKind, Status, Theme
+from bluelight.collaborations.models import Basis, BenefitKind, Status
 from bluelight.editions.models import Edition
 from bluelight.editions.prices import deflators, financial_year_of, label, to_constant_prices
-from bluelight.editions.selectors import Comparison, combination, edition_compare
-from bluelight.organisations.models import Organisation, OrganisationType, PoliceForceArea
-from bluelight.organisations.selectors import bodies_on
+from bluelight.editions.selectors import Comparison, combination, edition_compare, edition_context
+from bluelight.organisations.models import OrganisationType
 
 Progress = Callable[[int, str], None]
 BLUE_LIGHT_TYPES = (
@@ -95,6 +93,7 @@ class Overview:
     tables: dict[str, Table] = field(default_factory=dict)
     comparison: Comparison | None = None
     methodology: dict = field(default_factory=dict)
+    context: dict = field(default_factory=dict)  # what the edition froze besides its entries
     deflator_source: str = ""
     charts: dict = field(default_factory=dict)  # filled by the renderer
 
@@ -119,9 +118,9 @@ def _percent(part: int, whole: int) -> float | None:
 class _Accumulator:
     """Everything the report counts, filled in one pass over the entries."""
 
-    def __init__(self, price_year: int, bodies: dict[str, Organisation]):
+    def __init__(self, price_year: int, organisations: dict[str, dict]):
         self.price_year = price_year
-        self.bodies = bodies
+        self.organisations_known = organisations  # the edition's frozen organisations and their bodies
         self.total = 0
         self.by_status = Counter()
         self.organisations: dict[str, int] = Counter()
@@ -156,10 +155,11 @@ class _Accumulator:
             self.countries[country] += 1
         areas, slugs = set(), set()
         for partner in data["partners"]:
-            body = self.bodies.get(partner["id"])
-            slug = body.slug if body else partner["id"]
+            known = self.organisations_known.get(partner["id"])
+            slug = known["body"] if known else partner["id"]
             if slug not in self.org_info:
-                self.org_info[slug] = (body.name, body.type) if body else (partner["name"], partner["type"])
+                body = self.organisations_known.get(slug)
+                self.org_info[slug] = (body["name"], body["type"]) if body else (partner["name"], partner["type"])
             slugs.add(slug)  # two services that merged into one body count once for the record
             areas.update(partner["areas"])
         for slug in slugs:
@@ -213,9 +213,10 @@ def overview_build(
     price_year = financial_year_of(edition.as_of)
     overview = Overview(edition=edition, compare_with=compare_with, price_year=price_year)
     overview.methodology = edition.methodology or {}
+    overview.context = edition_context(edition)
     overview.deflator_source = deflators().source
     progress(2, _("Reading %(n)s collaborations") % {"n": f"{edition.collaborations:,}"})
-    acc = _Accumulator(price_year, bodies_on(edition.as_of))  # shares never exceed 100%
+    acc = _Accumulator(price_year, overview.context["organisations"])
     step = max(1, edition.collaborations // 20)
     for n, (collaboration_id, data) in enumerate(
         edition.entries.values_list("collaboration_id", "data").iterator(chunk_size=2000), start=1
@@ -224,7 +225,7 @@ def overview_build(
         if n % step == 0:
             progress(2 + 38 * n // max(1, edition.collaborations), _("Counting collaborations"))
     progress(40, _("Counting themes, places and savings"))
-    _headlines(overview, acc, edition.as_of)
+    _headlines(overview, acc)
     _themes(overview, acc)
     _places(overview, acc)
     _savings(overview, acc)
@@ -241,7 +242,7 @@ def status_label(code: str) -> str:
     return str(Status(code).label) if code in Status.values else code
 
 
-def _headlines(overview: Overview, acc: _Accumulator, as_of: datetime.date) -> None:
+def _headlines(overview: Overview, acc: _Accumulator) -> None:
     overview.collaborations = acc.total
     overview.organisations = len(acc.organisations)
     overview.multi_reported = acc.multi_reported
@@ -260,7 +261,7 @@ def _headlines(overview: Overview, acc: _Accumulator, as_of: datetime.date) -> N
             ],
         )
     )
-    in_register = Counter(Organisation.objects.filter(in_register=True).valid_on(as_of).values_list("type", flat=True))
+    in_register = Counter(overview.context["register"])
     involved = Counter(org_type for _name, org_type in (acc.org_info[s] for s in acc.organisations))
     overview.add(
         Table(
@@ -290,7 +291,7 @@ def _headlines(overview: Overview, acc: _Accumulator, as_of: datetime.date) -> N
 
 
 def _themes(overview: Overview, acc: _Accumulator) -> None:
-    tops = list(Theme.objects.filter(parent__isnull=True).values_list("code", "name", "description"))
+    tops = [tuple(row) for row in overview.context["themes"]]
     known = {code for code, _n, _d in tops}
     if acc.theme_records.get(""):
         tops.append(("", _("No theme given"), _("Records not yet coded to a theme.")))
@@ -360,7 +361,7 @@ def _places(overview: Overview, acc: _Accumulator) -> None:
             note=_("'+ wider public sector' marks collaborations that include councils, NHS bodies or others."),
         )
     )
-    areas = PoliceForceArea.objects.order_by("code").values_list("code", "name", "country")
+    areas = overview.context["areas"]
     overview.add(
         Table(
             "areas",
@@ -472,13 +473,26 @@ def _methodology(overview: Overview, acc: _Accumulator) -> None:
             _("Who was asked and who answered"),
             [_("Type of organisation"), _("Asked"), _("Answered"), _("Response rate (%)")],
             rows,
-            note=(
-                _("From the collection round %(round)s.") % {"round": overview.methodology["round"]}
-                if overview.methodology.get("round")
-                else _("No collection round is linked to this edition, so response rates are not known.")
-            ),
+            note=_response_note(overview.methodology),
         )
     )
+
+
+def _response_note(methodology: dict) -> str:
+    if not methodology.get("round"):
+        return _("No collection round is linked to this edition, so response rates are not known.")
+    note = _("From the collection round %(round)s.") % {"round": methodology["round"]}
+    if methodology.get("answered_by_basis") == "edition_date":
+        note += " " + _(
+            "Answered means submitted by %(date)s, the date this edition describes (the round was still open), "
+            "and not since sent back for changes; frozen when the edition was published."
+        ) % {"date": methodology["answered_by"]}
+    elif methodology.get("answered_by"):
+        note += " " + _(
+            "Answered means submitted by %(date)s, when the round closed, and not since sent back for changes; "
+            "frozen when the edition was published."
+        ) % {"date": methodology["answered_by"]}
+    return note
 
 
 def _growth(overview: Overview, comparison: Comparison) -> None:
@@ -488,16 +502,25 @@ def _growth(overview: Overview, comparison: Comparison) -> None:
             _("Change since %(name)s") % {"name": comparison.baseline.name},
             [_("Measure"), _("Collaborations")],
             [
-                [_("New since then"), len(comparison.new)],
-                [_("Continuing"), len(comparison.continuing)],
-                [_("Ended since then (completed, discontinued or no longer reported)"), len(comparison.ended)],
-                [_("Had already ended then"), len(comparison.ended_before)],
+                [_("In this edition"), comparison.edition_total],
+                [_("of which new since then"), len(comparison.new)],
+                [_("of which continuing"), len(comparison.continuing)],
+                [_("of which ended since then (completed or discontinued)"), len(comparison.ended)],
+                [_("of which had already ended at the baseline"), len(comparison.ended_before)],
+                [
+                    _("In %(name)s but not in this edition") % {"name": comparison.baseline.name},
+                    len(comparison.not_reported),
+                ],
                 [_("Changed status"), len(comparison.changed_status)],
                 [_("Gained partners"), len(comparison.new_partners)],
             ],
+            note=_(
+                "Collaborations are matched by their stable identifier, so one merged into another since then counts "
+                "once. New, continuing, ended and already ended add up to the collaborations in this edition."
+            ),
         )
     )
-    theme_names = dict(Theme.objects.filter(parent__isnull=True).values_list("code", "name"))
+    theme_names = comparison.theme_names
     for key, title, first, names in [
         ("by_theme", _("Growth by theme"), _("Theme"), theme_names),
         ("by_combination", _("Growth by service combination"), _("Services working together"), {}),
@@ -516,7 +539,7 @@ def _growth(overview: Overview, comparison: Comparison) -> None:
                 ],
             )
         )
-    org_names = dict(Organisation.objects.values_list("slug", "name"))
+    org_names = comparison.organisation_names
     changes = sorted(comparison.by_organisation.items(), key=lambda kv: (-kv[1]["change"], org_names.get(kv[0], kv[0])))
     overview.add(
         Table(

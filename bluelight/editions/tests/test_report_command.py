@@ -12,6 +12,7 @@ from collections import Counter
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from bluelight.collaborations.tests.factories import make_collaboration
 from bluelight.editions.management.commands.report import ProgressBar
@@ -184,13 +185,16 @@ def test_publish_with_a_round_freezes_who_was_asked_and_who_answered(register, o
         types=["ambulance_trust", "fire_and_rescue"],
         notify=False,
     )
-    for slug, state in [
-        ("south_east_coast_as", ReturnState.SUBMITTED),
-        ("kent_frs", ReturnState.ACCEPTED),
-        ("surrey_frs", ReturnState.DRAFT),  # started, never sent: not an answer
+    in_time = timezone.make_aware(datetime.datetime(2014, 7, 15, 10))
+    late = timezone.make_aware(datetime.datetime(2014, 9, 1, 10))  # after the round closed on 31 August
+    for slug, state, submitted in [
+        ("south_east_coast_as", ReturnState.SUBMITTED, in_time),
+        ("kent_frs", ReturnState.ACCEPTED, in_time),
+        ("surrey_frs", ReturnState.DRAFT, None),  # started, never sent: not an answer
+        ("east_sussex_frs", ReturnState.SUBMITTED, late),  # answered, but after the round closed
     ]:
         started = rounds.return_start(round_=round_, organisation=org(slug))
-        Return.objects.filter(pk=started.pk).update(state=state)
+        Return.objects.filter(pk=started.pk).update(state=state, submitted_at=submitted)
     make_collaboration("surrey_police", "surrey_frs")
 
     out = io.StringIO()
@@ -199,6 +203,7 @@ def test_publish_with_a_round_freezes_who_was_asked_and_who_answered(register, o
     )
     edition = Edition.objects.get(pk=json.loads(out.getvalue())["id"])
     assert edition.round == round_
+    assert edition.methodology["answered_by"] == "2014-08-31"  # the round closed before the edition's date
 
     asked = Counter(round_.requests.values_list("organisation__type", flat=True))
     assert (
