@@ -5,13 +5,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Count
 from django.utils import timezone
 
-from bluelight.collaborations.models import Collaboration, Theme
+from bluelight.collaborations.models import Collaboration, Status, Theme
 from bluelight.editions.models import Edition
 from bluelight.editions.prices import financial_year_of, to_constant_prices
 from bluelight.organisations.models import Organisation, PoliceForceArea
 from bluelight.organisations.selectors import bodies_on
+from bluelight.returns.models import ReturnState
 
 ENDED = {"completed", "discontinued"}
 BLUE_LIGHT = ("police", "fire", "ambulance")
@@ -66,6 +68,66 @@ def edition_context(edition: Edition) -> dict:
     """What `edition` froze besides its entries; an edition published before contexts were frozen gets
     today's, marked `"live": True` so the report can say its names and counts are as they stand now."""
     return edition.context or {**edition_context_now(edition.as_of), "live": True}
+
+
+def round_methodology(round_, as_of: datetime.date) -> dict:
+    """Who a round asked and who had answered by the edition's date or the round's closing, whichever
+    is earlier, by type of organisation: frozen into the edition so later answers never change it.
+
+    Answered means submitted on or before that day and not since sent back for changes.
+    """
+    if round_ is None:
+        return {}
+    cutoff = min(as_of, round_.closes_on)
+    answered = {ReturnState.SUBMITTED, ReturnState.ACCEPTED}
+    by_type: dict[str, dict[str, int]] = {}
+    for org_type in round_.requests.values_list("organisation__type", flat=True):
+        by_type.setdefault(org_type, {"asked": 0, "responded": 0})["asked"] += 1
+    returns = round_.returns.filter(state__in=answered, submitted_at__isnull=False)
+    for org_type, submitted_at in returns.values_list("organisation__type", "submitted_at"):
+        if timezone.localtime(submitted_at).date() <= cutoff:
+            by_type.setdefault(org_type, {"asked": 0, "responded": 0})["responded"] += 1
+    return {
+        "round": round_.name,
+        "opens_on": str(round_.opens_on),
+        "closes_on": str(round_.closes_on),
+        "scope": round_.scope_description,
+        "answered_by": str(cutoff),
+        "answered_by_basis": "edition_date" if as_of < round_.closes_on else "round_closing",
+        "by_type": by_type,
+    }
+
+
+@dataclass
+class PublishPreview:
+    """What publishing an edition now would freeze, shown on the confirmation page before anything is written."""
+
+    total: int
+    by_status: list[tuple[str, int]]
+    compared_with: Edition | None  # the baseline its report will be compared with; None if it is the baseline
+    is_baseline: bool
+    methodology: dict
+
+    @property
+    def rows(self) -> list[tuple[str, int]]:
+        return [(str(Status(code).label), n) for code, n in self.by_status]
+
+    @property
+    def fingerprint(self) -> str:
+        """Changes when the published records' counts do, so a confirmation made on stale counts is asked again."""
+        return ",".join(f"{status}={n}" for status, n in self.by_status)
+
+
+def edition_preview(*, as_of: datetime.date, baseline: bool, round_=None) -> PublishPreview:
+    counts = dict(Collaboration.objects.published().values_list("status").annotate(n=Count("pk")))
+    current = Edition.objects.filter(is_baseline=True).first()
+    return PublishPreview(
+        total=sum(counts.values()),
+        by_status=[(code, counts.get(code, 0)) for code in Status.values],
+        compared_with=None if baseline else current,
+        is_baseline=baseline,
+        methodology=round_methodology(round_, as_of),
+    )
 
 
 def _slim(data: dict, organisations: dict[str, dict]) -> dict:

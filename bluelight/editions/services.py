@@ -11,8 +11,7 @@ from django.utils.translation import gettext as _
 
 from bluelight.collaborations.models import Collaboration, SourceKind
 from bluelight.editions.models import Edition, Entry
-from bluelight.editions.selectors import edition_context_now
-from bluelight.returns.models import ReturnState
+from bluelight.editions.selectors import edition_context_now, round_methodology
 
 BATCH = 1000
 
@@ -60,34 +59,6 @@ def entry_data(collaboration: Collaboration) -> dict:
         # Who reported it: several reporters of one record show how duplicates were merged.
         "reported_by": sorted({p.reported_by.slug for p in collaboration.provenance.all() if p.reported_by_id}),
         "reports": sum(1 for p in collaboration.provenance.all() if p.kind == SourceKind.RETURN),
-    }
-
-
-def round_methodology(round_, as_of: datetime.date) -> dict:
-    """Who a round asked and who had answered by the edition's date or the round's closing, whichever
-    is earlier, by type of organisation: frozen into the edition so later answers never change it.
-
-    Answered means submitted on or before that day and not since sent back for changes.
-    """
-    if round_ is None:
-        return {}
-    cutoff = min(as_of, round_.closes_on)
-    answered = {ReturnState.SUBMITTED, ReturnState.ACCEPTED}
-    by_type: dict[str, dict[str, int]] = {}
-    for org_type in round_.requests.values_list("organisation__type", flat=True):
-        by_type.setdefault(org_type, {"asked": 0, "responded": 0})["asked"] += 1
-    returns = round_.returns.filter(state__in=answered, submitted_at__isnull=False)
-    for org_type, submitted_at in returns.values_list("organisation__type", "submitted_at"):
-        if timezone.localtime(submitted_at).date() <= cutoff:
-            by_type.setdefault(org_type, {"asked": 0, "responded": 0})["responded"] += 1
-    return {
-        "round": round_.name,
-        "opens_on": str(round_.opens_on),
-        "closes_on": str(round_.closes_on),
-        "scope": round_.scope_description,
-        "answered_by": str(cutoff),
-        "answered_by_basis": "edition_date" if as_of < round_.closes_on else "round_closing",
-        "by_type": by_type,
     }
 
 

@@ -10,10 +10,12 @@ from django.views.decorators.http import require_POST
 
 from bluelight.accounts import policy
 from bluelight.accounts.policy import Action
+from bluelight.editions import definitions
 from bluelight.editions.forms import EditionPublishForm, ReportRequestForm
 from bluelight.editions.models import Edition, ReportRun, ReportState
-from bluelight.editions.report.runs import latest_report, report_request
-from bluelight.editions.services import edition_publish
+from bluelight.editions.report.runs import latest_report, report_request, report_states
+from bluelight.editions.selectors import edition_preview
+from bluelight.editions.services import edition_check, edition_publish
 
 CONTENT_TYPES = {
     "html": "text/html; charset=utf-8",
@@ -23,7 +25,10 @@ CONTENT_TYPES = {
 
 
 def edition_list(request):
-    editions = Edition.objects.order_by("-as_of", "-pk")
+    editions = list(Edition.objects.order_by("-as_of", "-pk"))
+    states = report_states(editions)
+    for edition in editions:
+        edition.report_state = states[edition.pk]
     return render(
         request,
         "editions/edition_list.html",
@@ -34,9 +39,14 @@ def edition_list(request):
 def edition_detail(request, slug: str):
     edition = get_object_or_404(Edition, slug=slug)
     can_publish = policy.can(request.user, Action.PUBLISH)
+    report = latest_report(edition)
+    comparison = report.summary.get("comparison") if report else None
     context = {
         "edition": edition,
-        "report": latest_report(edition),
+        "report": report,
+        "definitions": definitions.headlines(edition.as_of),
+        "growth_definition": definitions.growth(comparison["with"]) if comparison else "",
+        "producing": edition.reports.filter(state__in=[ReportState.QUEUED, ReportState.RUNNING]).exists(),
         "can_publish": can_publish,
     }
     if can_publish:
@@ -67,29 +77,46 @@ def _report_response(run: ReportRun, kind: str, filename: str) -> FileResponse:
 
 @login_required
 def edition_publish_view(request):
+    """Publish in two steps: the form, then a confirmation page saying what will be frozen; nothing is
+    written until the analyst confirms, and a confirmation made on counts that have since changed is asked again."""
     policy.require(request.user, Action.PUBLISH)
     form = EditionPublishForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            edition = edition_publish(
-                name=form.cleaned_data["name"],
-                as_of=form.cleaned_data["as_of"],
-                baseline=form.cleaned_data["baseline"],
-                round_=form.cleaned_data["round"],
-                user=request.user,
-            )
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
-        else:
-            messages.success(
-                request,
-                _("Published %(name)s: %(n)d collaborations frozen as they stand.")
-                % {"name": edition.name, "n": edition.collaborations},
-            )
-            return redirect("editions:detail", edition.slug)
-    return render(request, "editions/publish.html", {"form": form})
+    if request.method != "POST" or "change" in request.POST or not form.is_valid():
+        return render(request, "editions/publish.html", {"form": form})
+    fields = form.cleaned_data
+    try:
+        edition_check(name=fields["name"], as_of=fields["as_of"], baseline=fields["baseline"], round_=fields["round"])
+    except ValidationError as exc:
+        _form_errors(form, exc)
+        return render(request, "editions/publish.html", {"form": form})
+    preview = edition_preview(as_of=fields["as_of"], baseline=fields["baseline"], round_=fields["round"])
+    stale = "confirm" in request.POST and request.POST.get("expected") != preview.fingerprint
+    if "confirm" not in request.POST or stale:
+        return render(request, "editions/publish_confirm.html", {"form": form, "preview": preview, "stale": stale})
+    try:
+        edition = edition_publish(
+            name=fields["name"],
+            as_of=fields["as_of"],
+            baseline=fields["baseline"],
+            round_=fields["round"],
+            user=request.user,
+        )
+    except ValidationError as exc:  # another analyst published under this name a moment ago
+        _form_errors(form, exc)
+        return render(request, "editions/publish.html", {"form": form})
+    report_request(edition=edition, compare_with=preview.compared_with, user=request.user)
+    messages.success(
+        request,
+        _("Published %(name)s: %(n)d collaborations frozen as they stand. Its overview report is being produced.")
+        % {"name": edition.name, "n": edition.collaborations},
+    )
+    return redirect("editions:detail", edition.slug)
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    for field, errors in exc.message_dict.items():
+        for error in errors:
+            form.add_error(field if field in form.fields else None, error)
 
 
 @login_required

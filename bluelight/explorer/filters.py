@@ -1,6 +1,6 @@
 """Filters for published collaborations and organisations, shared by the explorer pages and the REST API.
 
-Parameter names are part of the public contract (DESIGN.md, "Public web and API"): `q`, `theme`,
+Parameter names are part of the public contract (DESIGN.md, "Public web and API"): `q`, `theme`, `main_theme`,
 `service`, `organisation`, `region`, `status`. Filters that match through partners or secondary
 themes use `pk__in` subqueries rather than joins, so a record is never listed twice.
 """
@@ -61,6 +61,16 @@ class CollaborationFilter(django_filters.FilterSet):
         help_text=_("A theme also includes its sub-themes"),
         widget=_select(),
     )
+    main_theme = django_filters.ModelChoiceFilter(
+        label=_("Main theme"),
+        queryset=Theme.objects.select_related("parent"),
+        to_field_name="code",
+        method="filter_main_theme",
+        empty_label=_("Any main theme"),
+        error_messages={"invalid_choice": _("Select a theme from the list")},
+        help_text=_("The theme a collaboration is mainly about, with its sub-themes; as the overview counts"),
+        widget=_select(),
+    )
     service = django_filters.ChoiceFilter(
         label=_("Service involved"),
         choices=Service.choices,
@@ -97,7 +107,7 @@ class CollaborationFilter(django_filters.FilterSet):
 
     class Meta:
         model = Collaboration
-        fields = ["q", "theme", "service", "organisation", "region", "status"]
+        fields = ["q", "theme", "main_theme", "service", "organisation", "region", "status"]
         form = GovukForm
 
     def filter_q(self, queryset, name, value):
@@ -115,6 +125,9 @@ class CollaborationFilter(django_filters.FilterSet):
             "collaboration_id"
         )
         return queryset.filter(Q(primary_theme__in=themes) | Q(pk__in=as_secondary))
+
+    def filter_main_theme(self, queryset, name, theme):
+        return queryset.filter(Q(primary_theme=theme) | Q(primary_theme__parent=theme))
 
     def filter_service(self, queryset, name, value):
         # `services` is a sorted comma-separated list such as "fire,police": match whole items only.

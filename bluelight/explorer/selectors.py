@@ -4,10 +4,14 @@ Every read starts from `policy.visible_collaborations`, so no list, count or lin
 record that the detail page would refuse. Headline numbers count published records only, so
 they are the same for everyone.
 """
+
+import datetime
+from collections import Counter
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from bluelight.accounts import policy
 from bluelight.collaborations.models import (
@@ -19,6 +23,7 @@ from bluelight.collaborations.models import (
 )
 from bluelight.explorer.filters import CollaborationFilter, OrganisationFilter
 from bluelight.organisations.models import Organisation, OrganisationType, Service
+from bluelight.organisations.selectors import bodies_on
 
 PAGE_SIZE = 25
 SERVICE_ORDER = list(Service.values)
@@ -61,7 +66,7 @@ class CombinationCount:
 
 @dataclass
 class ThemeCount:
-    theme: Theme
+    theme: Theme | None  # None: published records without a main theme
     count: int
 
 
@@ -72,9 +77,11 @@ class HomeData:
     by_service: list[ServiceCount]
     by_combination: list[CombinationCount]
     by_theme: list[ThemeCount]
+    today: datetime.date
 
 
 def home_data(*, user) -> HomeData:
+    """Today's published records, counted by the same definitions as an edition's report (editions.definitions)."""
     ids = published_collaborations(user).values("pk")
     published = Collaboration.objects.filter(pk__in=ids)
     combinations = [
@@ -89,29 +96,29 @@ def home_data(*, user) -> HomeData:
         )
         for code, label in Service.choices
     ]
+    today = timezone.localdate()
+    bodies = bodies_on(today)
+    partners = Organisation.objects.filter(partnerships__collaboration__in=ids).values_list("slug", flat=True)
     return HomeData(
         collaboration_count=published.count(),
-        organisation_count=Organisation.objects.filter(partnerships__collaboration__in=ids).distinct().count(),
+        organisation_count=len({bodies[slug].slug for slug in partners.distinct()}),
         by_service=by_service,
         by_combination=combinations,
-        by_theme=_count_by_top_level_theme(published),
+        by_theme=_count_by_main_theme(published),
+        today=today,
     )
 
 
-def _count_by_top_level_theme(published: QuerySet) -> list[ThemeCount]:
-    """Count each record under every top-level theme it touches, primary or secondary.
-
-    This is the rule the `theme` filter applies, so each number matches the list it links to.
-    """
+def _count_by_main_theme(published: QuerySet) -> list[ThemeCount]:
+    """Count each record once, under the top-level theme of its main theme, as the overview report does;
+    the `main_theme` filter applies the same rule, so each number matches the list it links to."""
     themes = list(Theme.objects.all())
     top_of = {t.pk: (t.parent_id or t.pk) for t in themes}
-    members: dict[int, set[int]] = {}
-    for pk, theme_id in published.exclude(primary_theme=None).values_list("pk", "primary_theme_id"):
-        members.setdefault(top_of[theme_id], set()).add(pk)
-    secondary = Collaboration.secondary_themes.through.objects.filter(collaboration__in=published)
-    for pk, theme_id in secondary.values_list("collaboration_id", "theme_id"):
-        members.setdefault(top_of[theme_id], set()).add(pk)
-    return [ThemeCount(t, len(members.get(t.pk, ()))) for t in themes if t.parent_id is None]
+    counts = Counter(top_of.get(theme_id) for theme_id in published.values_list("primary_theme_id", flat=True))
+    rows = [ThemeCount(t, counts.get(t.pk, 0)) for t in themes if t.parent_id is None]
+    if counts.get(None):
+        rows.append(ThemeCount(None, counts[None]))
+    return rows
 
 
 # Collaboration list
@@ -142,11 +149,7 @@ def collaboration_list_data(*, user, params, page_number=None) -> CollaborationL
 
 
 def collaboration_get(pk: int) -> Collaboration | None:
-    return (
-        Collaboration.objects.select_related("primary_theme__parent", "merged_into")
-        .filter(pk=pk)
-        .first()
-    )
+    return Collaboration.objects.select_related("primary_theme__parent", "merged_into").filter(pk=pk).first()
 
 
 def collaboration_survivor(collaboration: Collaboration) -> Collaboration:
@@ -184,8 +187,7 @@ def collaboration_detail_data(*, user, collaboration: Collaboration) -> Collabor
     partners = list(collaboration.partners.select_related("organisation"))
     benefits = list(collaboration.benefits.select_related("accrues_to"))
     groups = [
-        BenefitGroup(kind, str(label), [b for b in benefits if b.kind == kind])
-        for kind, label in BenefitKind.choices
+        BenefitGroup(kind, str(label), [b for b in benefits if b.kind == kind]) for kind, label in BenefitKind.choices
     ]
     data = CollaborationDetailData(
         collaboration=collaboration,

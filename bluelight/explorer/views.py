@@ -1,22 +1,26 @@
 """Public explorer pages: the overview, collaborations and organisations. Reads come from selectors.py."""
+
 from django.http import Http404
 from django.shortcuts import redirect, render
 
 from bluelight.accounts import policy
-from bluelight.editions.models import Edition
+from bluelight.editions import definitions
+from bluelight.editions.report.runs import edition_latest_with_report
 from bluelight.explorer import selectors
 
 
 def home(request):
     data = selectors.home_data(user=request.user)
-    latest_edition = Edition.objects.order_by("-as_of", "-pk").first()
-    return render(request, "explorer/home.html", {"data": data, "latest_edition": latest_edition})
+    latest_edition, _report = edition_latest_with_report()
+    return render(
+        request,
+        "explorer/home.html",
+        {"data": data, "latest_edition": latest_edition, "definitions": definitions.headlines(data.today)},
+    )
 
 
 def collaboration_list(request):
-    data = selectors.collaboration_list_data(
-        user=request.user, params=request.GET, page_number=request.GET.get("page")
-    )
+    data = selectors.collaboration_list_data(user=request.user, params=request.GET, page_number=request.GET.get("page"))
     return render(request, "explorer/collaboration_list.html", {"data": data, "form": data.filterset.form})
 
 

@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.translation import gettext as _
 
 from bluelight.collaborations.models import Basis, BenefitKind, Status
+from bluelight.editions import definitions
 from bluelight.editions.models import Edition
 from bluelight.editions.prices import deflators, financial_year_of, label, to_constant_prices
 from bluelight.editions.selectors import Comparison, combination, edition_compare, edition_context
@@ -259,6 +260,7 @@ def _headlines(overview: Overview, acc: _Accumulator) -> None:
                 [str(label_), acc.by_status[code], _percent(acc.by_status[code], acc.total)]
                 for code, label_ in Status.choices
             ],
+            note=definitions.collaborations(),
         )
     )
     in_register = Counter(overview.context["register"])
@@ -282,10 +284,7 @@ def _headlines(overview: Overview, acc: _Accumulator) -> None:
                 for t in OrganisationType.values
                 if t not in BLUE_LIGHT_TYPES and involved[t]
             ],
-            note=_(
-                "An organisation counts once however many collaborations it is part of; services that have since "
-                "merged count as the body that existed on the edition's date."
-            ),
+            note=definitions.organisations(overview.edition.as_of),
         )
     )
 
@@ -332,7 +331,7 @@ def _themes(overview: Overview, acc: _Accumulator) -> None:
     overview.add(
         Table(
             "themes",
-            _("Collaborations by theme"),
+            _("Collaborations by main theme"),
             [
                 _("Theme"),
                 _("Collaborations"),
@@ -344,6 +343,7 @@ def _themes(overview: Overview, acc: _Accumulator) -> None:
                 _("Annual savings, estimated (£, cash)"),
             ],
             rows,
+            note=definitions.main_theme(),
         )
     )
 
@@ -403,6 +403,7 @@ def _places(overview: Overview, acc: _Accumulator) -> None:
                 else [acc.org_info[slug][0], acc.org_info[slug][1], n]
                 for slug, n in top
             ],
+            note=definitions.organisations(overview.edition.as_of),
         )
     )
 
@@ -514,10 +515,7 @@ def _growth(overview: Overview, comparison: Comparison) -> None:
                 [_("Changed status"), len(comparison.changed_status)],
                 [_("Gained partners"), len(comparison.new_partners)],
             ],
-            note=_(
-                "Collaborations are matched by their stable identifier, so one merged into another since then counts "
-                "once. New, continuing, ended and already ended add up to the collaborations in this edition."
-            ),
+            note=definitions.growth(comparison.baseline.name),
         )
     )
     theme_names = comparison.theme_names

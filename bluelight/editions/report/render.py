@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bluelight.collaborations.models import Basis, BenefitKind
+from bluelight.editions import definitions
 from bluelight.editions.models import Edition
 from bluelight.editions.report.charts import overview_charts
 from bluelight.editions.report.figures import (
@@ -27,6 +28,13 @@ KINDS = ("html", "pdf", "xlsx")
 ANNEX_IN_DOCUMENT = 1000  # above this, the list of collaborations is in the spreadsheet only
 
 
+def live_context_note() -> str:
+    return _(
+        "This edition was published before editions froze their organisations, register counts and themes: "
+        "those are as they stood when this report was produced."
+    )
+
+
 def report_context(overview: Overview, *, standalone: bool) -> dict:
     edition = overview.edition
     return {
@@ -36,6 +44,8 @@ def report_context(overview: Overview, *, standalone: bool) -> dict:
         "charts": overview.charts,
         "standalone": standalone,
         "generated_on": timezone.localdate(),
+        "definitions": definitions.headlines(edition.as_of),
+        "live_context_note": live_context_note() if overview.context.get("live") else "",
         "annex": list(_document_annex(edition)) if edition.collaborations <= ANNEX_IN_DOCUMENT else None,
         "annex_limit": ANNEX_IN_DOCUMENT,
     }
@@ -151,6 +161,12 @@ def xlsx_write(overview: Overview, target: Path, progress: Progress = no_progres
         (_("Produced on"), timezone.localdate().isoformat()),
     ]:
         about.append([key, value])
+    about.append([])
+    about.append(header(about, [_("What the counts count"), ""]))
+    for key, text in definitions.headlines(edition.as_of).items():
+        about.append([key, text])
+    if overview.context.get("live"):
+        about.append([_("Context"), live_context_note()])
     about.append([])
     about.append(header(about, [_("Sheet"), _("Table")]))
     for table in overview.tables.values():

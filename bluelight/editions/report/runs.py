@@ -84,6 +84,9 @@ def _summary(overview) -> dict:
             "new": len(comparison.new),
             "continuing": len(comparison.continuing),
             "ended": len(comparison.ended),
+            "ended_before": len(comparison.ended_before),
+            "not_reported": len(comparison.not_reported),
+            "edition_total": comparison.edition_total,
             "changed_status": len(comparison.changed_status),
             "new_partners": len(comparison.new_partners),
         }
@@ -96,3 +99,25 @@ def latest_report(edition: Edition) -> ReportRun | None:
         if all(run.path(kind).exists() for kind in KINDS):
             return run
     return None
+
+
+def edition_latest_with_report() -> tuple[Edition, ReportRun] | tuple[None, None]:
+    """The newest edition (by the date it describes) whose overview report is ready, and that report:
+    what the home page offers as "the national overview", so it never links to a report still being made."""
+    candidates = Edition.objects.filter(reports__state=ReportState.DONE).distinct().order_by("-as_of", "-pk")
+    for edition in candidates[:10]:
+        run = latest_report(edition)
+        if run is not None:
+            return edition, run
+    return None, None
+
+
+def report_states(editions) -> dict[int, str]:
+    """Edition id -> "ready", "producing" or "none": what a list of editions says about each one's report."""
+    ids = [e.pk for e in editions]
+    working = set(
+        ReportRun.objects.filter(edition_id__in=ids, state__in=[ReportState.QUEUED, ReportState.RUNNING]).values_list(
+            "edition_id", flat=True
+        )
+    )
+    return {e.pk: "ready" if latest_report(e) else "producing" if e.pk in working else "none" for e in editions}

@@ -70,6 +70,9 @@ def test_a_requested_report_is_produced_at_once_by_the_immediate_backend(
         "new": 1,
         "continuing": 1,
         "ended": 0,
+        "ended_before": 0,
+        "not_reported": 0,
+        "edition_total": 2,
         "changed_status": 0,
         "new_partners": 0,
     }

@@ -8,6 +8,7 @@ import html
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from bluelight.collaborations.tests.factories import make_collaboration, saving
 from bluelight.editions.models import Edition, Entry, ReportRun, ReportState
@@ -133,21 +134,82 @@ def test_editors_may_not_publish_or_produce_reports(client, cast, editions, who)
     assert "Produce the overview report" not in page
 
 
-def test_an_analyst_publishes_an_edition_through_the_form(client, cast, editions):
+def test_an_analyst_publishes_an_edition_after_checking_what_will_be_frozen(
+    client, cast, editions, django_capture_on_commit_callbacks
+):
+    baseline, _later = editions
     make_collaboration("essex_police", "essex_frs", title="Essex joint headquarters")
     client.force_login(cast.analyst)
     assert client.get(reverse("editions:publish")).status_code == 200
+    fields = {"name": "2026 overview", "as_of": "2026-11-30", "round": "", "baseline": "no"}
 
-    response = client.post(
-        reverse("editions:publish"), {"name": "2026 overview", "as_of": "2026-11-30", "round": "", "baseline": "no"}
-    )
+    check = client.post(reverse("editions:publish"), fields)
+    assert check.status_code == 200 and not Edition.objects.filter(name="2026 overview").exists()
+    page = html.unescape(check.content.decode())
+    assert "Check before you publish" in page
+    assert "3 published collaborations, by status" in page
+    counts = dict(check.context["preview"].rows)
+    assert counts["Planned"] == 1 and counts["Operational"] == 2 and sum(counts.values()) == 3
+    assert "2014 overview, the baseline (1 September 2014)" in page
+    expected = check.context["preview"].fingerprint
+    assert f'name="expected" value="{expected}"' in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("editions:publish"), {**fields, "expected": expected, "confirm": "yes"})
     edition = Edition.objects.get(name="2026 overview")
     assert response.status_code == 302 and response["Location"] == reverse("editions:detail", args=[edition.slug])
     assert edition.collaborations == 3 == edition.entries.count()
     assert edition.published_by == cast.analyst and not edition.is_baseline
     assert edition.as_of == datetime.date(2026, 11, 30)
+    run = edition.reports.get()  # its report was asked for, compared with the baseline
+    assert run.compare_with == baseline and run.state == ReportState.DONE
     page = client.get(response["Location"]).content.decode()
     assert "Published 2026 overview: 3 collaborations frozen as they stand." in html.unescape(page)
+
+
+def test_a_confirmation_made_on_counts_that_have_since_changed_is_asked_again(client, cast, editions):
+    client.force_login(cast.analyst)
+    fields = {"name": "2026 overview", "as_of": "2026-11-30", "round": "", "baseline": "no"}
+    expected = client.post(reverse("editions:publish"), fields).context["preview"].fingerprint
+    make_collaboration("essex_police", "essex_frs", title="Published by someone else meanwhile")
+
+    response = client.post(reverse("editions:publish"), {**fields, "expected": expected, "confirm": "yes"})
+    assert response.status_code == 200 and not Edition.objects.filter(name="2026 overview").exists()
+    page = html.unescape(response.content.decode())
+    assert "The published records changed while you were checking" in page
+    assert "3 published collaborations, by status" in page
+
+    response = client.post(reverse("editions:publish"), {**fields, "change": "yes"})
+    assert response.status_code == 200 and 'value="2026 overview"' in response.content.decode()
+    assert not Edition.objects.filter(name="2026 overview").exists()
+
+
+def test_a_date_in_the_future_or_a_round_that_had_not_opened_is_refused_with_the_reason(client, cast, editions):
+    from bluelight.returns import rounds
+
+    client.force_login(cast.analyst)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    response = client.post(
+        reverse("editions:publish"), {"name": "2030 overview", "as_of": "2030-01-01", "round": "", "baseline": "no"}
+    )
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 200 and "2030-01-01 is in the future" in page and "Error:" in page
+    response = client.post(
+        reverse("editions:publish"),
+        {"name": "Tomorrow", "as_of": tomorrow.isoformat(), "round": "", "baseline": "no"},
+    )
+    assert "is in the future" in html.unescape(response.content.decode())
+
+    round_ = rounds.round_open(
+        name="Autumn call", opens_on=datetime.date(2026, 11, 10), closes_on=datetime.date(2026, 12, 20), notify=False
+    )
+    response = client.post(
+        reverse("editions:publish"),
+        {"name": "1 November", "as_of": "2026-11-01", "round": round_.pk, "baseline": "no"},
+    )
+    page = html.unescape(response.content.decode())
+    assert "The round Autumn call opened on 2026-11-10, after the date this edition describes (2026-11-01)" in page
+    assert Edition.objects.count() == 2
 
 
 def test_publishing_a_name_twice_or_a_second_baseline_says_why_and_creates_nothing(client, cast, editions):
@@ -230,3 +292,25 @@ def test_an_analysts_copy_of_the_html_is_locked_down_too(client, cast, editions,
     response = client.get(reverse("editions:run_file", args=[run.pk, "html"]))
     assert response.status_code == 200
     assert "default-src 'none'" in response.get("Content-Security-Policy", "")
+
+
+def test_the_home_page_and_the_list_point_at_the_newest_edition_whose_report_is_ready(
+    client, cast, editions, django_capture_on_commit_callbacks
+):
+    baseline, later = editions
+    assert 'data-testid="latest-overview"' not in client.get(reverse("explorer:home")).content.decode()
+
+    client.force_login(cast.analyst)
+    _produce(client, baseline, django_capture_on_commit_callbacks)
+    ReportRun.objects.create(edition=later, state=ReportState.RUNNING, percent=40)  # the newer one is being made
+    client.logout()
+
+    home = client.get(reverse("explorer:home")).content.decode()
+    assert f'href="{reverse("editions:detail", args=[baseline.slug])}">2014 overview</a>' in home
+    assert reverse("editions:detail", args=[later.slug]) not in home
+    listing = client.get(reverse("editions:list")).content.decode()
+    assert reverse("editions:report_file", args=[baseline.slug, "pdf"]) in listing
+    assert reverse("editions:report_file", args=[later.slug, "pdf"]) not in listing
+    assert "Report being produced" in listing
+    detail = client.get(reverse("editions:detail", args=[later.slug])).content.decode()
+    assert "Report being produced" in detail and reverse("editions:report_file", args=[later.slug, "pdf"]) not in detail

@@ -34,7 +34,7 @@ def test_home_counts_each_combination_of_services(client, register):
     assert by_service == {"police": 3, "fire": 3, "ambulance": 1, "wider": 0}
 
 
-def test_home_counts_top_level_themes_as_the_theme_filter_does(client, register, theme):
+def test_home_counts_each_record_once_under_its_main_theme_as_the_main_theme_filter_does(client, register, theme):
     make_collaboration("surrey_police", "surrey_frs", theme=theme("es_joint_facilities"))
     make_collaboration(
         "kent_frs",
@@ -47,17 +47,33 @@ def test_home_counts_top_level_themes_as_the_theme_filter_does(client, register,
     data = client.get(reverse("explorer:home")).context["data"]
 
     counts = {row.theme.code: row.count for row in data.by_theme}
-    assert counts["estates"] == 2
+    assert counts["estates"] == 1  # the secondary theme does not count: themes add up to the total
     assert counts["demand"] == 1
     assert counts["first_response"] == 0
+    assert sum(counts.values()) == data.collaboration_count == 2
+    listed = client.get(reverse("explorer:collaboration_list"), {"main_theme": "estates"}).context["data"]
+    assert listed.page.paginator.count == counts["estates"]
 
 
-def test_home_links_to_the_list_by_theme_and_by_service(client, register):
+def test_home_counts_services_that_have_merged_as_the_body_they_became(client, register):
+    make_collaboration("dorset_police", "dorset_frs", title="Dorset workshop")
+    make_collaboration("wiltshire_police", "wiltshire_frs", title="Wiltshire workshop")
+
+    response = client.get(reverse("explorer:home"))
+
+    # Dorset FRS and Wiltshire FRS are one body today: Dorset and Wiltshire FRS.
+    assert response.context["data"].organisation_count == 3
+    page = response.content.decode()
+    assert "Organisations taking part: the bodies that are a partner" in page
+    assert "By main theme: each collaboration counts once" in page
+
+
+def test_home_links_to_the_list_by_main_theme_and_by_service(client, register):
     make_collaboration("surrey_police", "surrey_frs")
 
     html = client.get(reverse("explorer:home")).content.decode()
 
-    assert 'href="/collaborations/?theme=estates"' in html
+    assert 'href="/collaborations/?main_theme=estates"' in html
     assert 'href="/collaborations/?service=ambulance"' in html
     assert 'href="/collaborations/"' in html
 
