@@ -163,8 +163,8 @@ def xlsx_write(overview: Overview, target: Path, progress: Progress = no_progres
         about.append([key, value])
     about.append([])
     about.append(header(about, [_("What the counts count"), ""]))
-    for key, text in definitions.headlines(edition.as_of).items():
-        about.append([key, text])
+    for text in definitions.headlines(edition.as_of).values():
+        about.append([_("Definition"), text])
     if overview.context.get("live"):
         about.append([_("Context"), live_context_note()])
     about.append([])
