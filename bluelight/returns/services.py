@@ -1,13 +1,16 @@
-"""Returns workflows: import a return file into staged items, build an organisation's template."""
+"""Returns workflows: import a return file into staged items, build an organisation's spreadsheet."""
 
 import re
 from dataclasses import dataclass, field
 
 from django.db import connections, router, transaction
+from django.db.models import Prefetch
 from django.utils import timezone
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from simple_history.utils import bulk_create_with_history
 
 from bluelight.collaborations.models import Collaboration, Publication, Theme
+from bluelight.collaborations.partial_dates import format_partial_date
 from bluelight.organisations.models import Organisation
 from bluelight.organisations.resolution import Resolver
 from bluelight.returns import template
@@ -32,6 +35,7 @@ class ImportResult:
     rows: int = 0
     to_create: list[str] = field(default_factory=list)
     to_update: list[str] = field(default_factory=list)
+    changes: dict[str, list[str]] = field(default_factory=dict)  # reference -> the columns that differ
     unchanged: list[str] = field(default_factory=list)
     left_alone: list[str] = field(default_factory=list)  # in the return, not in the file: kept as they are
     created: int = 0
@@ -52,6 +56,7 @@ class ImportResult:
             "rows": self.rows,
             "to_create": self.to_create,
             "to_update": self.to_update,
+            "changes": self.changes,
             "unchanged": self.unchanged,
             "left_alone": self.left_alone,
             "created": self.created,
@@ -59,6 +64,11 @@ class ImportResult:
             "errors": [e.as_json() for e in self.errors],
             "notices": [n.as_json() for n in self.notices],
         }
+
+    @property
+    def updates_described(self) -> list[str]:
+        """Each row to update with the columns that change: "A1 (title, partners)"."""
+        return [f"{ref} ({', '.join(self.changes.get(ref, []))})" for ref in self.to_update]
 
     def summary(self) -> str:
         if not self.ok:
@@ -89,21 +99,54 @@ def _state_problem(return_obj: Return | None) -> RowError | None:
     )
 
 
-def _partner_set(partners) -> set[tuple[int, str]]:
-    return {(org.pk, typed) for org, typed in partners}
+# Columns compared between a row and the item it matches, in template order. `reference` is the
+# key that matched them; `raw` and `row_number` record where a value came from, not the value.
+COMPARED = (
+    "title", "description", "partners", "lead_organisation", "theme", "status", "start_date", "end_date",
+    "scope", "one_off_cost_gbp", "one_off_savings_gbp", "annual_savings_gbp", "savings_basis", "price_year",
+    "benefits", "evidence_url", "contact_name", "contact_email", "external_funding_gbp", "outcomes", "lessons",
+)  # fmt: skip
+_TEXT = ("title", "description", "status", "scope", "savings_basis", "benefits", "evidence_url", "contact_name")
+_TEXT += ("contact_email", "outcomes", "lessons")
+_MONEY = ("one_off_cost_gbp", "one_off_savings_gbp", "annual_savings_gbp", "external_funding_gbp")
 
 
-def _differs(item: ReturnItem, data: ItemData, known_id: int | None) -> bool:
-    for name in ItemData.ITEM_FIELDS:
-        new = getattr(data, name)
-        if name in ("lead_organisation", "theme"):
-            if getattr(item, f"{name}_id") != (new.pk if new is not None else None):
-                return True
-        elif getattr(item, name) != new:
-            return True
-    if item.known_collaboration_id != known_id:
-        return True
-    return {(p.organisation_id, p.typed_as) for p in item.partners.all()} != _partner_set(data.partners)
+def _text(value: str) -> str:
+    """Text as a cell gives it back: trimmed, without the control characters a workbook drops."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value or "").strip()
+
+
+def _comparable(source, *, partner_ids, reporter_id: int, known_id: int | None) -> dict:
+    """An item, or a row's cleaned data, as the values the two are compared by (same normalising for both).
+
+    Dates compare as they are written (2016, 2016-05); money as amounts (12000 is 12,000.00);
+    partners and the lead as organisations, not as spelt; a blank lead means the reporter, and the
+    reporter is always a partner, as the upload makes them.
+    """
+    values = {name: _text(getattr(source, name)) for name in _TEXT}
+    values.update({name: getattr(source, name) for name in (*_MONEY, "price_year")})
+    values["start_date"] = format_partial_date(source.start_date, source.start_precision)
+    values["end_date"] = format_partial_date(source.end_date, source.end_precision)
+    values["theme"] = source.theme.pk if source.theme is not None else None
+    values["lead_organisation"] = source.lead_organisation.pk if source.lead_organisation is not None else reporter_id
+    values["partners"] = frozenset({*partner_ids, reporter_id})
+    values["known_collaboration"] = known_id
+    return values
+
+
+def _changes(item: ReturnItem, data: ItemData, known_id: int | None) -> list[str]:
+    """The columns in which the row differs from the stored item ([] means unchanged)."""
+    reporter_id = item.return_obj.organisation_id
+    stored = _comparable(
+        item,
+        partner_ids={p.organisation_id for p in item.partners.all()},
+        reporter_id=reporter_id,
+        known_id=item.known_collaboration_id,
+    )
+    typed = _comparable(
+        data, partner_ids={org.pk for org, _typed in data.partners}, reporter_id=reporter_id, known_id=known_id
+    )
+    return [name for name in (*COMPARED, "known_collaboration") if stored[name] != typed[name]]
 
 
 def _known_collaborations(organisation: Organisation, items: list[ItemData]) -> dict[str, int]:
@@ -127,14 +170,20 @@ def _plan(result: ImportResult, return_obj: Return | None, items: list[ItemData]
     """Split the file's items into new and changed ones against what the return holds now."""
     existing: dict[str, ReturnItem] = {}
     if return_obj is not None:
-        existing = {i.reference: i for i in return_obj.items.prefetch_related("partners")}
+        existing = {
+            i.reference: i
+            for i in return_obj.items.select_related("return_obj", "theme", "lead_organisation").prefetch_related(
+                "partners"
+            )
+        }
     creates, updates = [], []
     for data in items:
         item = existing.get(data.reference)
         if item is None:
             creates.append(data)
-        elif _differs(item, data, known.get(data.reference)):
+        elif changes := _changes(item, data, known.get(data.reference)):
             updates.append((item, data))
+            result.changes[data.reference] = changes
         else:
             result.unchanged.append(data.reference)
     in_file = {d.reference for d in items}
@@ -270,24 +319,40 @@ def return_import(
 
 
 def template_build(*, round: Round, organisation: Organisation) -> bytes:
-    """The organisation's returns template for the round (.xlsx), pre-filled with its known collaborations.
+    """The organisation's spreadsheet for the round (.xlsx): its return as it stands, else its known collaborations.
 
-    Known collaborations are those it is a partner in, published or not (merged and withdrawn
-    records are left out); each row's reference is C<id>, so importing it back updates that row.
+    Once a return is started, the rows are its items now, with every change made on the web pages
+    or by an earlier upload, keyed by their references: uploading the file unchanged changes
+    nothing. Before that, the rows are the collaborations it is a partner in, published or not
+    (merged and withdrawn records are left out); each row's reference is C<id>, so importing it
+    back updates that row.
     """
-    collaborations = (
-        Collaboration.objects.filter(partners__organisation=organisation, merged_into__isnull=True)
-        .exclude(publication=Publication.WITHDRAWN)
-        .distinct()
-        .order_by("pk")
-        .select_related("primary_theme")
-        .prefetch_related("partners__organisation", "benefits", "outcomes", "contacts", "evidence")
-    )
-    rows = [template.row_from_collaboration(c, organisation) for c in collaborations]
+    return_obj = Return.objects.filter(round=round, organisation=organisation).first()
+    if return_obj is not None:
+        items = return_obj.items.select_related("theme", "lead_organisation").prefetch_related(
+            Prefetch("partners", queryset=ItemPartner.objects.select_related("organisation").order_by("pk"))
+        )
+        rows = [template.row_from_item(item, organisation) for item in items.order_by("row_number", "pk")]
+        about = (
+            f"The Return sheet holds this return as it stood on {timezone.localtime():%d %B %Y at %H:%M}. "
+            "Change it and upload it again: rows with the same reference update those items, and items whose "
+            "rows you delete are kept (remove them on the return's web page)."
+        )
+    else:
+        collaborations = (
+            Collaboration.objects.filter(partners__organisation=organisation, merged_into__isnull=True)
+            .exclude(publication=Publication.WITHDRAWN)
+            .distinct()
+            .order_by("pk")
+            .select_related("primary_theme")
+            .prefetch_related("partners__organisation", "benefits", "outcomes", "contacts", "evidence")
+        )
+        rows = [template.row_from_collaboration(c, organisation) for c in collaborations]
+        about = ""
     themes = list(Theme.objects.select_related("parent"))
     organisations = list(
         Organisation.objects.valid_on(round.reference_date).prefetch_related("aliases").order_by("name")
     )
     return template.workbook_build(
-        rows=rows, themes=themes, organisations=organisations, round=round, organisation=organisation
+        rows=rows, themes=themes, organisations=organisations, round=round, organisation=organisation, about=about
     )

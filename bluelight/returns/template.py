@@ -4,6 +4,7 @@ import io
 from decimal import Decimal
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -48,6 +49,7 @@ GUIDANCE = [
         "yes",
         "Your own short reference for the row, unique in the file (up to 60 characters). "
         "Rows we filled in carry C and our number for the record: keep it, so the row updates that record. "
+        "Rows added on the web pages carry W and a number. "
         "Importing again with the same reference updates the row instead of adding another.",
         "C123; A1",
     ),
@@ -207,6 +209,52 @@ def row_from_collaboration(collaboration, organisation) -> dict:
     return row
 
 
+def row_from_item(item, organisation) -> dict:
+    """A template row for a return item as it stands, written so that the upload reads back the same values.
+
+    Partners and the lead are written as they were typed (the text that resolved to them); the
+    reporting organisation, when it was only implied, is left out as the upload adds it again.
+    Expects partners prefetched with their organisations, in the order they were written.
+    """
+    partners = list(item.partners.all())
+    typed = {p.organisation_id: p.typed_as or p.organisation.name for p in partners}
+    lead = ""
+    if item.lead_organisation_id is not None:
+        lead = typed.get(item.lead_organisation_id) or item.lead_organisation.name
+    return {
+        "reference": item.reference,
+        "title": item.title,
+        "description": item.description,
+        "partners": "; ".join(
+            typed[p.organisation_id] for p in partners if p.typed_as or p.organisation_id != organisation.pk
+        ),
+        "lead_organisation": lead,
+        "theme": item.theme.code if item.theme_id else "",
+        "status": item.status,
+        "start_date": item.start_display,
+        "end_date": item.end_display,
+        "scope": item.scope,
+        **{column: _number(getattr(item, column)) for column in KIND_COLUMNS.values()},
+        "savings_basis": item.savings_basis,
+        "price_year": item.price_year,
+        "benefits": item.benefits,
+        "evidence_url": item.evidence_url,
+        "contact_name": item.contact_name,
+        "contact_email": item.contact_email,
+        "outcomes": item.outcomes,
+        "lessons": item.lessons,
+    }
+
+
+def cell_value(value):
+    """What a cell is given: None for blank, text without the control characters a workbook cannot hold."""
+    if value == "" or value is None:
+        return None
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
+
+
 def _header(sheet, names, widths=None) -> None:
     sheet.append(list(names))
     for index, name in enumerate(names, start=1):
@@ -236,14 +284,22 @@ def _list_validation(sheet, column: str, formula: str, last_row: int, *, strict:
     sheet.add_data_validation(validation)
 
 
-def workbook_build(*, rows: list[dict], themes, organisations, round, organisation) -> bytes:
-    """The .xlsx bytes: Return (header, rows, drop-downs), Guidance, Themes and Organisations sheets."""
+def workbook_build(*, rows: list[dict], themes, organisations, round, organisation, about: str = "") -> bytes:
+    """The .xlsx bytes: Return (header, rows, drop-downs), Guidance, Themes and Organisations sheets.
+
+    `about` is shown on the Guidance sheet under the title: what the rows are, as of when.
+    """
     book = Workbook()
     sheet = book.active
     sheet.title = "Return"
     _header(sheet, COLUMNS, WIDTHS)
-    for values in rows:
-        sheet.append([values.get(column) for column in COLUMNS])
+    for number, values in enumerate(rows, start=2):
+        cells = [cell_value(values.get(column)) for column in COLUMNS]
+        sheet.append(cells)
+        for index, value in enumerate(cells, start=1):
+            if isinstance(value, str) and value.startswith("="):
+                # Text typed as "=...": kept as text, never a formula that Excel would run.
+                sheet.cell(row=number, column=index).data_type = "s"
     last_row = len(rows) + 1 + EMPTY_ROWS
     for column in TEXT_COLUMNS:
         letter = get_column_letter(COLUMNS.index(column) + 1)
@@ -294,6 +350,8 @@ def workbook_build(*, rows: list[dict], themes, organisations, round, organisati
     guidance = book.create_sheet("Guidance")
     guidance.append([f"Returns template for {organisation.name}: {round.name}"])
     guidance["A1"].font = Font(bold=True, size=14)
+    if about:
+        guidance.append([about])
     guidance.append([f"Organisation names are read as at {round.reference_date:%d %B %Y}."])
     for note in NOTES:
         guidance.append([note])

@@ -184,6 +184,7 @@ def return_review(request, round_id: int, org: str):
 
 @login_required
 def return_template(request, round_id: int, org: str):
+    """The return as it stands as .xlsx (before one is started, the template of known collaborations)."""
     round_, organisation, _request, _return = _return_context(request.user, round_id, org)
     content = services.template_build(round=round_, organisation=organisation)
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -202,7 +203,7 @@ def return_upload(request, round_id: int, org: str):
     """Upload, preview (a dry run), then confirm: the file waits on disk between the two steps."""
     round_, organisation, request_obj, return_obj = _return_context(request.user, round_id, org)
     policy.require(request.user, Action.EDIT_RETURN, return_obj or request_obj)
-    context = {"round": round_, "organisation": organisation, "form": UploadForm()}
+    context = {"round": round_, "organisation": organisation, "return": return_obj, "form": UploadForm()}
     pending = request.session.get("pending_upload")
     if request.method == "POST" and request.POST.get("action") == "confirm":
         token = request.POST.get("token", "")

@@ -55,15 +55,18 @@ def organisation_find(text: str, *, round: Round, resolver: Resolver) -> Organis
 
 class Command(BaseCommand):
     help = (
-        "Returns by spreadsheet: `template` writes an organisation's .xlsx template for a round, "
-        "pre-filled with its known collaborations; `import` validates a filled-in file (.xlsx or CSV UTF-8) "
-        "and stages it as the organisation's return, writing nothing if any row has a problem; with --submit it "
-        "also submits the return (only submitted and accepted returns are consolidated)."
+        "Returns by spreadsheet: `template` writes an organisation's .xlsx for a round: its return as it "
+        "stands, or before one is started, a template pre-filled with its known collaborations; `import` "
+        "validates a filled-in file (.xlsx or CSV UTF-8) and stages it as the organisation's return, updating "
+        "only the rows that differ and writing nothing if any row has a problem; with --submit it also submits "
+        "the return (only submitted and accepted returns are consolidated)."
     )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
-        self._template_arguments(sub.add_parser("template", help="Write the returns template for an organisation."))
+        self._template_arguments(
+            sub.add_parser("template", help="Write an organisation's return as it stands, or its template, as .xlsx.")
+        )
         self._import_arguments(sub.add_parser("import", help="Validate a return file and stage its rows."))
         remind = sub.add_parser(
             "remind", help="Remind organisations that have not submitted (safe from cron: once a day at most)."
