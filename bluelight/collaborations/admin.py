@@ -6,7 +6,9 @@ would refuse.
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import PAGE_VAR
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -21,6 +23,8 @@ from bluelight.collaborations.forms import (
     ContactFormSet,
     OutcomeFormSet,
     PartnerFormSet,
+    RuleCheckedFormSet,
+    collaboration_data_from_forms,
 )
 from bluelight.collaborations.models import (
     Benefit,
@@ -34,9 +38,11 @@ from bluelight.collaborations.models import (
     SourceKind,
     Theme,
 )
+from bluelight.collaborations.selectors import collaboration_history
 from bluelight.collaborations.services import (
+    collaboration_create,
     collaboration_publish,
-    collaboration_sync_services,
+    collaboration_update,
     collaboration_withdraw,
 )
 from bluelight.organisations.models import REGIONS, Service
@@ -157,6 +163,7 @@ class CollaborationAdmin(PolicyAdminMixin, SimpleHistoryAdmin):
 
     narrow_to_editable = True
     form = CollaborationAdminForm
+    object_history_template = "admin/collaborations/collaboration/object_history.html"
     inlines = [PartnerInline, BenefitInline, OutcomeInline, ContactInline, ProvenanceInline]
     list_display = ("title", "lead", "service_names", "status", "publication", "start")
     list_filter = (
@@ -208,17 +215,53 @@ class CollaborationAdmin(PolicyAdminMixin, SimpleHistoryAdmin):
             kwargs["user"] = request.user  # an editor must remain a partner
         return kwargs
 
+    # Saving: the services write the record, as for every other path --------------------------
+
+    def save_model(self, request, obj, form, change):
+        """Nothing yet: `save_related` has the formsets too, and writes the whole record at once."""
+
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        collaboration = form.instance
-        if not change:
-            Provenance.objects.create(
-                collaboration=collaboration,
-                kind=SourceKind.ENTRY,
-                label=f"Entered in the admin by {request.user.get_username()}",
-                fields=["*"],
+        """Write the submitted record through `collaboration_create` or `collaboration_update`.
+
+        The forms have already checked it against the rules (forms.py). The services write only
+        what changed, with history, so the admin and every import share one write path.
+        """
+        parts = {formset.part: formset for formset in formsets if isinstance(formset, RuleCheckedFormSet)}
+        data = collaboration_data_from_forms(form.instance, form.cleaned_data, parts)
+        if change:
+            saved = collaboration_update(collaboration=form.instance, data=data, user=request.user)
+        else:
+            saved = collaboration_create(
+                data=data,
+                source_kind=SourceKind.ENTRY,
+                source_label=f"Entered in the admin by {request.user.get_username()}",
+                user=request.user,
             )
-        collaboration_sync_services(collaboration=collaboration)
+        # The admin goes on with its own object (the redirect, the log entry): give it the row's identity.
+        form.instance.pk = saved.pk
+        form.instance._state.adding = False
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        # The formsets were not saved (the services wrote their rows), so Django cannot list the
+        # rows they changed; the history page does, row by row.
+        return super().construct_change_message(request, form, [], add)
+
+    # History: the record's own versions and its rows', on one page --------------------------
+
+    def render_history_view(self, request, template, context, **kwargs):
+        """Reached only once SimpleHistoryAdmin has checked the user may read the history."""
+        if template != self.object_history_template:  # one version shown in full
+            return super().render_history_view(request, template, context, **kwargs)
+        entries = collaboration_history(context["object"], user=request.user)
+        page_obj = Paginator(entries, self.history_list_per_page).get_page(request.GET.get(PAGE_VAR))
+        context.update(
+            entries=page_obj.object_list,
+            page_obj=page_obj,
+            page_range=page_obj.paginator.get_elided_page_range(page_obj.number),
+            pagination_required=page_obj.paginator.num_pages > 1,
+            with_contacts=policy.can(request.user, Action.VIEW_CONTACTS, context["object"]),
+        )
+        return super().render_history_view(request, template, context, **kwargs)
 
     @admin.display(description=_("lead"))
     def lead(self, collaboration: Collaboration):

@@ -5,7 +5,8 @@ contacts). The rules in rules.py judge the whole record, so the parts find each 
 the record instance they share (`rule_parts`): the main form, validated first, builds one
 `CollaborationData` from every part, runs `rules.check` once, keeps the errors for its own
 fields, and each formset reports the errors keyed to it (`partners`, `benefits`). Any failure
-leaves the page invalid, so nothing is written.
+leaves the page invalid, so nothing is written. The forms only check: the admin writes what they
+hold through the services (`collaboration_create`, `collaboration_update`), never `save()`.
 """
 
 from django import forms
@@ -178,18 +179,6 @@ class PartnerFormSet(RuleCheckedFormSet):
             )
         if errors:
             raise ValidationError(errors)
-
-    def save(self, commit: bool = True):
-        # The database allows one lead at any moment, so demote the old lead before the new
-        # one is saved, whatever order the rows come in.
-        if commit and self.instance.pk:
-            keep = {
-                form.instance.pk
-                for form in self.initial_forms
-                if form.cleaned_data.get("is_lead") and not form.cleaned_data.get("DELETE")
-            }
-            self.instance.partners.filter(is_lead=True).exclude(pk__in=keep).update(is_lead=False)
-        return super().save(commit)
 
 
 class BenefitFormSet(RuleCheckedFormSet):

@@ -4,6 +4,7 @@ import csv
 from pathlib import Path
 
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from bluelight.collaborations import rules
 from bluelight.collaborations.models import (
@@ -105,23 +106,95 @@ def _validate(data: rules.CollaborationData, instance: Collaboration) -> None:
         raise rules.ValidationError(errors)
 
 
-def _write_children(collaboration: Collaboration, data: rules.CollaborationData) -> None:
-    collaboration.partners.all().delete()
-    Partner.objects.bulk_create(
-        [
-            Partner(collaboration=collaboration, organisation=p.organisation, is_lead=p.is_lead, role=p.role)
-            for p in data.partners
-        ]
+def _by(instance, user):
+    """Name `user` as the author in the history row the next save or delete of `instance` writes.
+
+    Without a user, simple_history takes the signed-in user of the current request (its
+    middleware), or leaves the author empty for commands and tasks.
+    """
+    if user is not None:
+        instance._history_user = user
+    return instance
+
+
+def _row_values(model, datum) -> dict:
+    """A row of plain data (PartnerData, BenefitData...) as `model`'s column values, as stored."""
+    values = {}
+    for name, value in datum.__dict__.items():
+        field = model._meta.get_field(name)
+        if field.is_relation:
+            values[field.attname] = value.pk if value is not None else None
+        else:
+            values[field.attname] = field.to_python(value)
+    return values
+
+
+def _holds(row, values: dict) -> bool:
+    return all(getattr(row, name) == value for name, value in values.items())
+
+
+def _rows_paired(rows: list, wanted: list[dict], key: str | None) -> tuple[list, list]:
+    """Pair each wanted row with the stored row it becomes (None: a new row); return the pairs and the rows to go.
+
+    With a `key` (partners: the organisation) rows pair by it. Without, a stored row that already
+    holds a wanted row's content is kept for it, and the rest pair by position, so editing one
+    benefit updates that benefit rather than replacing every row.
+    """
+    if key:
+        by_key = {getattr(row, key): row for row in rows}
+        return [(by_key.pop(values[key], None), values) for values in wanted], list(by_key.values())
+    spare = list(rows)
+    kept = {}
+    for index, values in enumerate(wanted):
+        same = next((row for row in spare if _holds(row, values)), None)
+        if same is not None:
+            spare.remove(same)
+            kept[index] = same
+    pairs = [(kept[i] if i in kept else (spare.pop(0) if spare else None), values) for i, values in enumerate(wanted)]
+    return pairs, spare
+
+
+def _rows_write(collaboration, model, rows, wanted: list[dict], *, key: str | None = None, user=None) -> None:
+    """Make one kind of child row hold `wanted`, row by row, so the history records each change.
+
+    Unchanged rows are not touched (no history row); removed rows are deleted one by one; changed
+    rows are updated in place; new rows are created with their history.
+    """
+    pairs, gone = _rows_paired(list(rows), wanted, key)
+    for row in gone:
+        _by(row, user).delete()
+    changed = [(row, values) for row, values in pairs if row is not None and not _holds(row, values)]
+    # The database allows one lead partner at any moment: demote the old lead before promoting.
+    changed.sort(key=lambda pair: bool(pair[1].get("is_lead")))
+    for row, values in changed:
+        for name, value in values.items():
+            setattr(row, name, value)
+        _by(row, user).save()
+    new = [_by(model(collaboration=collaboration, **values), user) for row, values in pairs if row is None]
+    if new:
+        bulk_create_with_history(new, model, default_user=user)
+
+
+def _write_children(collaboration: Collaboration, data: rules.CollaborationData, user=None) -> None:
+    _rows_write(
+        collaboration,
+        Partner,
+        collaboration.partners.all(),
+        [_row_values(Partner, p) for p in data.partners],
+        key="organisation_id",
+        user=user,
     )
-    collaboration.benefits.all().delete()
-    Benefit.objects.bulk_create([Benefit(collaboration=collaboration, **b.__dict__) for b in data.benefits])
-    collaboration.outcomes.all().delete()
-    Outcome.objects.bulk_create([Outcome(collaboration=collaboration, **o.__dict__) for o in data.outcomes])
-    collaboration.contacts.all().delete()
-    Contact.objects.bulk_create([Contact(collaboration=collaboration, **c.__dict__) for c in data.contacts])
-    collaboration.secondary_themes.set(data.secondary_themes)
-    collaboration.services = services_of(p.organisation for p in data.partners)
-    collaboration.save(update_fields=["services"])
+    for model, rows, items in (
+        (Benefit, collaboration.benefits.all(), data.benefits),
+        (Outcome, collaboration.outcomes.order_by("pk"), data.outcomes),
+        (Contact, collaboration.contacts.order_by("pk"), data.contacts),
+    ):
+        _rows_write(collaboration, model, rows, [_row_values(model, item) for item in items], user=user)
+
+
+def _stored_values(collaboration: Collaboration) -> dict:
+    names = (*_SCALAR_FIELDS, "services")
+    return {f.attname: getattr(collaboration, f.attname) for f in map(Collaboration._meta.get_field, names)}
 
 
 @transaction.atomic
@@ -132,12 +205,19 @@ def collaboration_create(
     source_label: str = "",
     reported_by=None,
     is_demo: bool = False,
+    user=None,
 ) -> Collaboration:
-    """Validate everything, then write the record, its partners, benefits and provenance at once."""
+    """Validate everything, then write the record, its partners, benefits and provenance at once.
+
+    Every row gets its "created" history version; `user` is named as its author (see `_by`).
+    """
     collaboration = Collaboration(is_demo=is_demo)
     _validate(data, collaboration)
-    collaboration.save()
-    _write_children(collaboration, data)
+    collaboration.services = services_of(p.organisation for p in data.partners)
+    _by(collaboration, user).save()
+    if data.secondary_themes:
+        collaboration.secondary_themes.set(data.secondary_themes)
+    _write_children(collaboration, data, user)
     Provenance.objects.create(
         collaboration=collaboration,
         kind=source_kind,
@@ -149,12 +229,29 @@ def collaboration_create(
 
 
 @transaction.atomic
-def collaboration_update(*, collaboration: Collaboration, data: rules.CollaborationData) -> Collaboration:
-    """Replace a record's content with `data`, after every rule passes; history keeps the old version."""
+def collaboration_update(*, collaboration: Collaboration, data: rules.CollaborationData, user=None) -> Collaboration:
+    """Make a record hold `data`, after every rule passes; history keeps the old version.
+
+    Only what differs is written, each change with its history row (by `user`, see `_by`):
+    partners are matched by organisation, benefits, outcomes and contacts by content and then
+    position. Saving unchanged data writes nothing, not even a new version of the record.
+    """
     collaboration = Collaboration.objects.select_for_update().get(pk=collaboration.pk)
+    before = _stored_values(collaboration)
     _validate(data, collaboration)
-    collaboration.save()
-    _write_children(collaboration, data)
+    collaboration.services = services_of(p.organisation for p in data.partners)
+    _by(collaboration, user)
+    themes_changed = {t.pk for t in collaboration.secondary_themes.all()} != {t.pk for t in data.secondary_themes}
+    if themes_changed:
+        # Recorded with the version saved below, so one edit is one version of the record.
+        collaboration.skip_history_when_saving = True
+        try:
+            collaboration.secondary_themes.set(data.secondary_themes)
+        finally:
+            del collaboration.skip_history_when_saving
+    if themes_changed or _stored_values(collaboration) != before:
+        collaboration.save()
+    _write_children(collaboration, data, user)
     return collaboration
 
 
@@ -179,9 +276,9 @@ def collaboration_data_from(collaboration: Collaboration) -> rules.Collaboration
             )
             for b in collaboration.benefits.select_related("accrues_to")
         ],
-        outcomes=[rules.OutcomeData(o.description, o.measure, o.value) for o in collaboration.outcomes.all()],
+        outcomes=[rules.OutcomeData(o.description, o.measure, o.value) for o in collaboration.outcomes.order_by("pk")],
         contacts=[
-            rules.ContactData(c.name, c.email, c.organisation, c.role) for c in collaboration.contacts.all()
+            rules.ContactData(c.name, c.email, c.organisation, c.role) for c in collaboration.contacts.order_by("pk")
         ],
     )
 

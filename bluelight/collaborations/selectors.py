@@ -1,0 +1,154 @@
+"""Reads of collaboration records that need more than a queryset: the record's full change history."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.apps import apps
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from bluelight.accounts import policy
+from bluelight.accounts.policy import Action
+from bluelight.collaborations.models import Benefit, Collaboration, Contact, Outcome, Partner, Theme
+from bluelight.organisations.models import Organisation
+
+# Columns a reader learns nothing from: identities, and timestamps the history rows carry anyway.
+_HIDDEN = {"id", "uid", "collaboration", "created_at", "updated_at", "is_demo"}
+_ACTIONS = {"+": "added", "~": "changed", "-": "removed"}
+
+
+@dataclass
+class FieldChange:
+    field: str
+    old: str | None  # None: no earlier value known (a new row, or one written before history was kept)
+    new: str
+
+
+@dataclass
+class HistoryEntry:
+    """One historical row of the record or one of its parts: who did what to which, and when."""
+
+    when: datetime
+    who: object | None  # the user, or None for a command, an import or a task
+    action: str  # "added", "changed" or "removed"
+    part: str  # "collaboration", "partner", "financial benefit", "outcome" or "contact"
+    item: str
+    changes: list[FieldChange] = field(default_factory=list)
+    version_id: int | None = None  # the record's own versions, which the admin shows in full
+    order: tuple = ()
+
+
+class _Display:
+    """Stored values as a reader sees them: labels for choices, names for linked rows."""
+
+    def __init__(self, rows_by_model: dict, theme_ids: set[int]):
+        wanted: dict = {Organisation: set(), Theme: set(theme_ids), Collaboration: set()}
+        for model, rows in rows_by_model.items():
+            for f in _shown_fields(model):
+                if f.is_relation and f.related_model in wanted:
+                    wanted[f.related_model] |= {getattr(r, f.attname) for r in rows} - {None}
+        self.names = {
+            model: {pk: str(obj) for pk, obj in _named(model).in_bulk(ids).items()} for model, ids in wanted.items()
+        }
+
+    def value(self, f, raw) -> str:
+        if raw is None or raw == "":
+            return "—"
+        if f.is_relation:
+            return self.names.get(f.related_model, {}).get(raw, _("#%(pk)s (deleted)") % {"pk": raw})
+        if f.choices:
+            return str(dict(f.flatchoices).get(raw, raw))
+        if isinstance(raw, bool):
+            return _("yes") if raw else _("no")
+        return str(formats.localize(raw))
+
+    def themes(self, ids) -> str:
+        return ", ".join(sorted(self.names[Theme].get(pk, f"#{pk}") for pk in ids)) or "—"
+
+
+def _named(model):
+    return Theme.objects.select_related("parent") if model is Theme else model.objects.all()
+
+
+def _shown_fields(model) -> list:
+    return [f for f in model._meta.concrete_fields if f.name not in _HIDDEN]
+
+
+def _item(model, row, display: _Display) -> str:
+    if model is Partner:
+        return display.names[Organisation].get(row.organisation_id, "—")
+    return str(row.instance)
+
+
+def collaboration_history(collaboration: Collaboration, *, user) -> list[HistoryEntry]:
+    """Every historical row of the record, its partners, benefits, outcomes and contacts, newest first.
+
+    Rows of removed parts keep their collaboration id, so they are found by it. Contacts are
+    personal data: listed only for a user the policy lets see them. Callers check that the user
+    may read the history at all (Action.VIEW_HISTORY).
+    """
+    parts = [Collaboration, Partner, Benefit, Outcome]
+    if policy.can(user, Action.VIEW_CONTACTS, collaboration):
+        parts.append(Contact)
+    rows_by_model = {}
+    for model in parts:
+        link = {"id": collaboration.pk} if model is Collaboration else {"collaboration_id": collaboration.pk}
+        rows_by_model[model] = list(
+            model.history.filter(**link).select_related("history_user").order_by("history_date", "history_id")
+        )
+    themes_of = _secondary_themes(collaboration)
+    display = _Display(rows_by_model, {pk for ids in themes_of.values() for pk in ids})
+    entries = []
+    for rank, model in enumerate(parts):
+        previous = {}
+        for row in rows_by_model[model]:
+            before, previous[row.id] = previous.get(row.id), row
+            changes = _changes(model, row, before, display, themes_of) if row.history_type != "-" else []
+            if row.history_type == "~" and before and not changes:
+                continue  # saved without a visible change
+            entries.append(
+                HistoryEntry(
+                    when=row.history_date,
+                    who=row.history_user,
+                    action=_ACTIONS[row.history_type],
+                    part=str(model._meta.verbose_name),
+                    item=_item(model, row, display),
+                    changes=changes,
+                    version_id=row.history_id if model is Collaboration else None,
+                    order=(row.history_date, rank, row.history_id),
+                )
+            )
+    return sorted(entries, key=lambda entry: entry.order, reverse=True)
+
+
+def _changes(model, row, before, display: _Display, themes_of: dict) -> list[FieldChange]:
+    """What a version changed from the one `before` it; with none before, the values it set."""
+    changes = []
+    for f in _shown_fields(model):
+        new = getattr(row, f.attname)
+        if before is None:
+            if new not in (None, ""):
+                changes.append(FieldChange(str(f.verbose_name), None, display.value(f, new)))
+        elif getattr(before, f.attname) != new:
+            changes.append(
+                FieldChange(str(f.verbose_name), display.value(f, getattr(before, f.attname)), display.value(f, new))
+            )
+    if model is Collaboration:
+        new_themes = themes_of.get(row.history_id, set())
+        old_themes = themes_of.get(before.history_id, set()) if before else set()
+        if new_themes != old_themes:
+            label = str(Collaboration._meta.get_field("secondary_themes").verbose_name)
+            changes.append(
+                FieldChange(label, display.themes(old_themes) if before else None, display.themes(new_themes))
+            )
+    return changes
+
+
+def _secondary_themes(collaboration: Collaboration) -> dict[int, set[int]]:
+    """The secondary themes each version of the record had, by history id."""
+    through = apps.get_model("collaborations", "HistoricalCollaboration_secondary_themes")
+    themes: dict[int, set[int]] = {}
+    versions = through.objects.filter(history__id=collaboration.pk)
+    for history_id, theme_id in versions.values_list("history_id", "theme_id"):
+        themes.setdefault(history_id, set()).add(theme_id)
+    return themes
