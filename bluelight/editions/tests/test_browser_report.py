@@ -24,6 +24,11 @@ def test_analyst_publishes_an_edition_and_reads_its_report(page, cast, register,
     page.get_by_role("link", name="Publish a new edition").click()
     page.get_by_label("Name").fill("2026 overview")
     page.get_by_label("The date it describes").fill("2026-11-30")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check before you publish")
+    expect(page.get_by_test_id("frozen-counts")).to_contain_text("2 published collaborations, by status")
+    expect(page.get_by_test_id("compared-with")).to_contain_text("2014 overview, the baseline")
+    screenshot(page, "publish-confirm.png")
     page.get_by_role("button", name="Publish the edition").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Published 2026 overview: 2 collaborations")
 
