@@ -21,11 +21,13 @@ from bluelight.collaborations.models import (
     Partner,
     Theme,
 )
+from bluelight.collaborations.selectors import collaboration_history
 from bluelight.explorer.filters import CollaborationFilter, OrganisationFilter
 from bluelight.organisations.models import Organisation, OrganisationType, Service
 from bluelight.organisations.selectors import bodies_on
 
 PAGE_SIZE = 25
+HISTORY_SHOWN = 100  # newest changes on the page; the admin's history page pages through them all
 SERVICE_ORDER = list(Service.values)
 
 
@@ -203,7 +205,8 @@ def collaboration_detail_data(*, user, collaboration: Collaboration) -> Collabor
     if policy.can(user, "view_contacts", collaboration):
         data.contacts = list(collaboration.contacts.select_related("organisation"))
     if policy.can(user, "view_history", collaboration):
-        data.history = list(collaboration.history.select_related("history_user").order_by("-history_date")[:100])
+        # The record's changes with its partners', benefits', outcomes' and (if allowed) contacts'.
+        data.history = collaboration_history(collaboration, user=user)[:HISTORY_SHOWN]
     return data
 
 

@@ -159,8 +159,14 @@ def test_analyst_sees_the_change_history(client, cast, theme, org):
     html = response.content.decode()
     assert "Change history" in html
     assert 'data-testid="history"' in html
-    assert "Created" in html
     assert PRIVATE_EMAIL in html
+    history = response.context["data"].history
+    assert {(e.action, e.part) for e in history} >= {
+        ("added", "collaboration"),
+        ("added", "partner"),
+        ("added", "contact"),
+    }
+    assert "Added: partner" in html
 
 
 def test_anonymous_person_and_editors_do_not_see_the_change_history(client, cast, theme, org):
