@@ -5,6 +5,7 @@ accounts/policy.py, so an analyst needs no permission rows to use every admin pa
 """
 
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -60,6 +61,10 @@ class PolicyAdminMixin:
     def history_view(self, request, object_id, extra_context=None):
         if not policy.can(request.user, Action.VIEW_HISTORY):
             raise PermissionDenied
+        try:  # a mistyped address ("12/change/history/") is a page that does not exist, not an error
+            self.model._meta.pk.to_python(unquote(object_id))
+        except ValidationError:
+            raise Http404 from None
         return super().history_view(request, object_id, extra_context)
 
     def has_view_history_or_change_history_permission(self, request, obj=None) -> bool:

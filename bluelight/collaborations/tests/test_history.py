@@ -165,6 +165,12 @@ def test_analyst_reads_the_parts_history_on_the_admin_history_page(client, recor
     assert f"{COLLABORATIONS}{record.pk}/history/{record.history.latest().history_id}/" in page
 
 
+def test_a_mistyped_history_address_is_not_found_rather_than_an_error(client, record, cast):
+    client.force_login(cast.analyst)
+    assert client.get(f"{COLLABORATIONS}{record.pk}/change/history/").status_code == 404
+    assert client.get(f"{COLLABORATIONS}abc/history/").status_code == 404
+
+
 def test_the_admin_creates_a_record_through_the_service(client, cast, org, monkeypatch):
     calls = []
     real = collaborations_admin.collaboration_create
