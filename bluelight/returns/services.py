@@ -1,7 +1,11 @@
 """Returns workflows: import a return file into staged items, build an organisation's spreadsheet."""
 
+import datetime
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db import connections, router, transaction
 from django.db.models import Prefetch
@@ -15,7 +19,7 @@ from bluelight.organisations.models import Organisation
 from bluelight.organisations.resolution import Resolver
 from bluelight.returns import template
 from bluelight.returns.models import Channel, ItemAction, ItemPartner, Return, ReturnItem, Round
-from bluelight.returns.sheet import ItemData, RowError, sheet_parse
+from bluelight.returns.sheet import Download, ItemData, RowError, sheet_parse
 
 BATCH_SIZE = 500
 CHANGE_REASON = "spreadsheet import"
@@ -134,19 +138,37 @@ def _comparable(source, *, partner_ids, reporter_id: int, known_id: int | None) 
     return values
 
 
-def _changes(item: ReturnItem, data: ItemData, known_id: int | None) -> list[str]:
-    """The columns in which the row differs from the stored item ([] means unchanged)."""
-    reporter_id = item.return_obj.organisation_id
-    stored = _comparable(
+def _item_values(item: ReturnItem) -> dict:
+    """A stored item's compared values (expects its return, theme, lead and partners loaded)."""
+    return _comparable(
         item,
         partner_ids={p.organisation_id for p in item.partners.all()},
-        reporter_id=reporter_id,
+        reporter_id=item.return_obj.organisation_id,
         known_id=item.known_collaboration_id,
     )
-    typed = _comparable(
+
+
+def _row_values(data: ItemData, *, reporter_id: int, known_id: int | None) -> dict:
+    """A row's compared values."""
+    return _comparable(
         data, partner_ids={org.pk for org, _typed in data.partners}, reporter_id=reporter_id, known_id=known_id
     )
+
+
+def _changes(item: ReturnItem, data: ItemData, known_id: int | None) -> list[str]:
+    """The columns in which the row differs from the stored item ([] means unchanged)."""
+    stored = _item_values(item)
+    typed = _row_values(data, reporter_id=item.return_obj.organisation_id, known_id=known_id)
     return [name for name in (*COMPARED, "known_collaboration") if stored[name] != typed[name]]
+
+
+def _version(values: dict) -> str:
+    """A digest of compared values. A download keeps one per row; the same row uploaded gives the same one."""
+    plain = {
+        name: sorted(value) if isinstance(value, frozenset) else f"{value:.2f}" if isinstance(value, Decimal) else value
+        for name, value in values.items()
+    }
+    return hashlib.sha256(json.dumps(plain, sort_keys=True).encode()).hexdigest()[:32]
 
 
 def _known_collaborations(organisation: Organisation, items: list[ItemData]) -> dict[str, int]:
@@ -190,6 +212,108 @@ def _plan(result: ImportResult, return_obj: Return | None, items: list[ItemData]
     result.to_create = [d.reference for d in creates]
     result.to_update = [d.reference for _item, d in updates]
     result.left_alone = [ref for ref in existing if ref not in in_file]
+    return creates, updates
+
+
+def _moments(*moments: datetime.datetime) -> list[str]:
+    """Times as people read them, local; to the second when they would otherwise read the same."""
+    local = [timezone.localtime(m) for m in moments]
+    shown = [f"{t.day} {t:%B %Y at %H:%M}" for t in local]
+    if len(set(shown)) < len(shown):
+        shown = [f"{t.day} {t:%B %Y at %H:%M:%S}" for t in local]
+    return shown
+
+
+def _change_reason(downloaded_at: datetime.datetime | None) -> str:
+    """The history's reason for an upload; it names the download, so a later upload of the same file knows it."""
+    if downloaded_at is None:
+        return CHANGE_REASON
+    return f"{CHANGE_REASON} of the file downloaded at {downloaded_at.astimezone(datetime.UTC).isoformat()}"
+
+
+def _guard(
+    result: ImportResult,
+    return_obj: Return | None,
+    creates: list[ItemData],
+    updates: list[tuple[ReturnItem, ItemData]],
+    *,
+    download: Download,
+    known: dict[str, int],
+) -> tuple[list[ItemData], list[tuple[ReturnItem, ItemData]]]:
+    """Keep what others changed in the return after the file was downloaded: no row silently undoes it.
+
+    One person may edit the return online while another edits a downloaded copy in Excel. For a row
+    that would change an item someone else changed after the download, or add back one they removed:
+    if the row is still as downloaded, the file never meant to change it and the newer item is kept
+    (a notice says so); otherwise the upload is refused, naming the row. Not "someone else": earlier
+    uploads of this same download (their history names it) and pre-filling when the return was
+    started (the template's rows came from the same known collaborations). An item whose values are
+    back as downloaded lost nothing, so a row may change it. Returns the creates and updates to write.
+    """
+    if return_obj is None:
+        return creates, updates
+    since, versions = download.at, download.versions
+
+    def as_downloaded(data: ItemData) -> bool:
+        values = _row_values(data, reporter_id=return_obj.organisation_id, known_id=known.get(data.reference))
+        return versions.get(data.reference) == _version(values)
+
+    suspects = {
+        item.pk: (item, data)
+        for item, data in updates
+        if item.updated_at > since and versions.get(data.reference) != _version(_item_values(item))
+    }
+    returning = {data.reference: data for data in creates}
+    if not suspects and not returning:
+        return creates, updates
+    own = _change_reason(since)
+    records = (
+        ReturnItem.history.filter(return_obj_id=return_obj.pk, history_date__gt=since)
+        .order_by("history_date")
+        .values_list("id", "reference", "history_type", "history_change_reason", "action", "history_date")
+    )
+    later: dict[str, tuple[ItemData, str, datetime.datetime, str]] = {}  # reference -> row, event, when, how
+    traced = set()
+    for pk, reference, kind, reason, action, when in records:
+        if kind == "-" and reference in returning:
+            later[reference] = (returning[reference], "removed", when, "on the website")
+        elif kind != "-" and pk in suspects:
+            traced.add(pk)
+            if reason != own and not (kind == "+" and action == ItemAction.CONFIRM):
+                how = "by a spreadsheet upload" if (reason or "").startswith(CHANGE_REASON) else "on the website"
+                later[reference] = (suspects[pk][1], "changed", when, how)
+    for pk, (item, data) in suspects.items():
+        if pk not in traced:  # changed with no history (a fix in the database): updated_at says when
+            later[data.reference] = (data, "changed", item.updated_at, "")
+
+    kept = set()
+    for reference, (data, event, when, how) in sorted(later.items(), key=lambda entry: entry[1][0].row_number):
+        moment, taken = _moments(when, since)
+        what = f"this item was {event} {how + ' ' if how else ''}on {moment}, after this file was downloaded ({taken})"
+        if as_downloaded(data):
+            kept.add(reference)
+            result.notices.append(
+                RowError(data.row_number, "reference", reference, f"{what}; the row is as downloaded, so that stands")
+            )
+        elif event == "removed":
+            fix = (
+                "so this row would add it back: delete the row if the item should stay removed, or download the "
+                "return again and make your changes in the new file"
+            )
+            result.errors.append(RowError(data.row_number, "reference", reference, f"{what}, {fix}"))
+        else:
+            fix = (
+                f"and this row differs from it ({', '.join(result.changes[reference])}), so uploading it would undo "
+                "that change: download the return again and make your changes in the new file, or make them online"
+            )
+            result.errors.append(RowError(data.row_number, "reference", reference, f"{what}, {fix}"))
+    if kept:
+        creates = [data for data in creates if data.reference not in kept]
+        updates = [(item, data) for item, data in updates if data.reference not in kept]
+        result.to_create = [data.reference for data in creates]
+        result.to_update = [data.reference for _item, data in updates]
+        result.changes = {ref: columns for ref, columns in result.changes.items() if ref not in kept}
+        result.unchanged += sorted(kept, key=lambda ref: later[ref][0].row_number)
     return creates, updates
 
 
@@ -254,7 +378,8 @@ def return_import(
 
     Any error anywhere means nothing is written. Rows update the return's items with the same
     reference; items not in the file are left alone and listed. A submitted or accepted return
-    is refused until an analyst returns it for changes.
+    is refused until an analyst returns it for changes. A file downloaded from the site says when;
+    its rows may not undo changes made to the return after that (see `_guard`).
     """
     result = ImportResult(round=round, organisation=organisation, dry_run=dry_run)
     parsed = sheet_parse(
@@ -270,9 +395,12 @@ def return_import(
     if result.errors:
         return result
     known = _known_collaborations(organisation, parsed.items)
+    download = parsed.download
     if dry_run:
         result.return_id = current.pk if current else None
-        _plan(result, current, parsed.items, known)
+        creates, updates = _plan(result, current, parsed.items, known)
+        if download is not None:
+            _guard(result, current, creates, updates, download=download, known=known)
         return result
 
     with transaction.atomic():
@@ -285,6 +413,13 @@ def return_import(
             return result
         result.return_id = return_obj.pk
         creates, updates = _plan(result, return_obj, parsed.items, known)
+        if download is not None:
+            # Checked again as it is written: an item may have changed online since the preview.
+            creates, updates = _guard(result, return_obj, creates, updates, download=download, known=known)
+            if result.errors:
+                transaction.set_rollback(True)  # nothing written, not even a return get_or_create made
+                return result
+        reason = _change_reason(download.at if download else None)
         if return_obj.channel != Channel.SPREADSHEET:
             return_obj.channel = Channel.SPREADSHEET
             if user is not None:
@@ -293,7 +428,7 @@ def return_import(
 
         new_items = [_fill(ReturnItem(return_obj=return_obj), data, known) for data in creates]
         new_items = bulk_create_with_history(
-            new_items, ReturnItem, batch_size=BATCH_SIZE, default_user=user, default_change_reason=CHANGE_REASON
+            new_items, ReturnItem, batch_size=BATCH_SIZE, default_user=user, default_change_reason=reason
         )
         now = timezone.now()
         changed = []
@@ -303,7 +438,7 @@ def return_import(
         if changed:
             _rows_update(changed, [*ItemData.ITEM_FIELDS, "known_collaboration", "action", "updated_at"])
             ReturnItem.history.bulk_history_create(
-                changed, batch_size=BATCH_SIZE, update=True, default_user=user, default_change_reason=CHANGE_REASON
+                changed, batch_size=BATCH_SIZE, update=True, default_user=user, default_change_reason=reason
             )
             for start in range(0, len(changed), BATCH_SIZE):
                 ItemPartner.objects.filter(item__in=changed[start : start + BATCH_SIZE]).delete()
@@ -327,16 +462,23 @@ def template_build(*, round: Round, organisation: Organisation) -> bytes:
     (merged and withdrawn records are left out); each row's reference is C<id>, so importing it
     back updates that row.
     """
+    # Taken before anything is read: a change saved while the rows are read is then "after the
+    # download" and protected, never missed.
+    now = timezone.now()
     return_obj = Return.objects.filter(round=round, organisation=organisation).first()
     if return_obj is not None:
         items = return_obj.items.select_related("theme", "lead_organisation").prefetch_related(
             Prefetch("partners", queryset=ItemPartner.objects.select_related("organisation").order_by("pk"))
         )
-        rows = [template.row_from_item(item, organisation) for item in items.order_by("row_number", "pk")]
+        items = list(items.order_by("row_number", "pk"))
+        rows = [template.row_from_item(item, organisation) for item in items]
+        versions = {item.reference: _version(_item_values(item)) for item in items}
         about = (
-            f"The Return sheet holds this return as it stood on {timezone.localtime():%d %B %Y at %H:%M}. "
+            f"The Return sheet holds this return as it stood on {timezone.localtime(now):%d %B %Y at %H:%M}. "
             "Change it and upload it again: rows with the same reference update those items, and items whose "
-            "rows you delete are kept (remove them on the return's web page)."
+            "rows you delete are kept (remove them on the return's web page). If someone changes an item on the "
+            "website after this download, rows you leave as they are keep that change, and a row you change for "
+            "the same item is refused rather than undo it: then download the return again."
         )
     else:
         collaborations = (
@@ -349,10 +491,18 @@ def template_build(*, round: Round, organisation: Organisation) -> bytes:
         )
         rows = [template.row_from_collaboration(c, organisation) for c in collaborations]
         about = ""
+        versions = {}
     themes = list(Theme.objects.select_related("parent"))
     organisations = list(
         Organisation.objects.valid_on(round.reference_date).prefetch_related("aliases").order_by("name")
     )
     return template.workbook_build(
-        rows=rows, themes=themes, organisations=organisations, round=round, organisation=organisation, about=about
+        rows=rows,
+        themes=themes,
+        organisations=organisations,
+        round=round,
+        organisation=organisation,
+        about=about,
+        downloaded_at=now,
+        versions=versions,
     )

@@ -90,6 +90,12 @@ ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".numbers", ".xlsb")
 SAVE_AS_XLSX = "open it in Excel and choose File > Save As > Excel Workbook (.xlsx)"
 SAVE_AS_CSV = "in Excel choose File > Save As > CSV UTF-8 (Comma delimited) (.csv), or send the .xlsx"
+# What our downloads say about themselves, read back so an upload cannot undo later changes:
+# a workbook-level defined name holding when the file was taken (ISO 8601, UTC), a named constant
+# that Excel keeps and that no cell edit or deleted sheet can change; and a very hidden sheet
+# with each row's version then (reference, digest). CSV files and other workbooks have neither.
+DOWNLOADED_AT_NAME = "bluelight_downloaded_at"
+VERSIONS_SHEET = "Versions"
 
 
 def max_upload_bytes() -> int:
@@ -139,6 +145,15 @@ class SheetRefused(Exception):
 class Table:
     header: list[str]
     rows: list[tuple[int, list[str]]]  # (row number as the user sees it, cell texts), blank rows left out
+    download: Download | None = None  # None for files that are not our downloads
+
+
+@dataclass(frozen=True)
+class Download:
+    """What one of our downloads says about itself: when it was taken, and each row's version then."""
+
+    at: datetime.datetime
+    versions: dict[str, str]  # reference -> digest of the item's values when the file was taken
 
 
 def size_check(size: int, filename: str) -> None:
@@ -273,6 +288,31 @@ def _zip_check(archive: zipfile.ZipFile, filename: str) -> None:
         raise SheetRefused(f"{filename} is an Excel binary workbook (.xlsb): {SAVE_AS_XLSX}")
 
 
+def _download(workbook, filename: str) -> Download | None:
+    """When the workbook was downloaded from the site and its rows' versions; None if it does not say."""
+    name = workbook.defined_names.get(DOWNLOADED_AT_NAME)
+    if name is None:
+        return None
+    text = (name.attr_text or "").strip().lstrip("=").strip('"')
+    try:
+        moment = datetime.datetime.fromisoformat(text)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        # Only an edited file gets here; without the time, changes made since could not be protected.
+        raise SheetRefused(
+            f"{filename} says when it was downloaded in a form that cannot be read ({_shorten(text)}): "
+            "download the return again and make your changes in the new file"
+        )
+    versions = {}
+    if VERSIONS_SHEET in workbook.sheetnames:
+        for values in workbook[VERSIONS_SHEET].iter_rows(min_row=2, max_row=max_rows() + 1, values_only=True):
+            reference, version = (cell_text(v).strip() for v in (*values, None, None)[:2])
+            if reference and version:
+                versions[reference] = version
+    return Download(at=moment, versions=versions)
+
+
 def _xlsx_read(content: bytes, filename: str) -> Table:
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
@@ -286,6 +326,7 @@ def _xlsx_read(content: bytes, filename: str) -> Table:
     except Exception as exc:  # openpyxl raises many kinds of error on malformed parts
         raise SheetRefused(f"{filename} could not be read as an Excel workbook ({exc}): {SAVE_AS_XLSX}") from None
     try:
+        download = _download(workbook, filename)
         sheet = next((ws for ws in workbook.worksheets if ws.title.strip().lower() == "return"), None)
         sheet = sheet or (workbook.worksheets[0] if workbook.worksheets else None)
         if sheet is None:
@@ -298,7 +339,7 @@ def _xlsx_read(content: bytes, filename: str) -> Table:
             first = next(rows, None)
             if first is None:
                 raise SheetRefused(f"{filename} is empty: fill in the template, keeping its header row")
-            return Table(header=first[1], rows=_rows_limit(rows, filename))
+            return Table(header=first[1], rows=_rows_limit(rows, filename), download=download)
         except SheetRefused:
             raise
         except Exception as exc:  # malformed sheet XML surfaces only while reading rows
@@ -783,6 +824,7 @@ class ParsedSheet:
     items: list[ItemData]
     errors: list[RowError]
     rows: int = 0  # non-blank data rows read
+    download: Download | None = None  # when the file was downloaded from the site, if it says
 
     @property
     def notices(self) -> list[RowError]:
@@ -835,7 +877,7 @@ def sheet_parse(
     positions, unknown, errors = header_map(table.header)
     if any(e.message.startswith("this required column") for e in errors) and not positions:
         errors.insert(0, RowError(1, "header", "", "the first row must be the template's header row"))
-        return ParsedSheet(items=[], errors=errors, rows=len(table.rows))
+        return ParsedSheet(items=[], errors=errors, rows=len(table.rows), download=table.download)
     context = SheetContext(organisation=organisation, day=day, resolver=resolver)
     items: list[ItemData] = []
     seen: dict[str, int] = {}
@@ -877,4 +919,4 @@ def sheet_parse(
             items.append(item)
     order = {name: i for i, name in enumerate(COLUMNS)}
     errors.sort(key=lambda e: (e.row or 0, order.get(e.column, len(order))))
-    return ParsedSheet(items=items, errors=errors, rows=len(table.rows))
+    return ParsedSheet(items=items, errors=errors, rows=len(table.rows), download=table.download)

@@ -1,5 +1,6 @@
 """The returns template workbook: the Return sheet with drop-downs, guidance and lookup sheets."""
 
+import datetime
 import io
 from decimal import Decimal
 
@@ -7,11 +8,12 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from bluelight.collaborations.models import Basis, BenefitKind, Scope, Status
 from bluelight.collaborations.partial_dates import format_partial_date
-from bluelight.returns.sheet import COLUMNS, TEXT_LIMIT
+from bluelight.returns.sheet import COLUMNS, DOWNLOADED_AT_NAME, TEXT_LIMIT, VERSIONS_SHEET
 
 KIND_COLUMNS = {
     BenefitKind.ANNUAL_SAVING: "annual_savings_gbp",
@@ -284,12 +286,27 @@ def _list_validation(sheet, column: str, formula: str, last_row: int, *, strict:
     sheet.add_data_validation(validation)
 
 
-def workbook_build(*, rows: list[dict], themes, organisations, round, organisation, about: str = "") -> bytes:
+def workbook_build(
+    *,
+    rows: list[dict],
+    themes,
+    organisations,
+    round,
+    organisation,
+    about: str = "",
+    downloaded_at: datetime.datetime | None = None,
+    versions: dict[str, str] | None = None,
+) -> bytes:
     """The .xlsx bytes: Return (header, rows, drop-downs), Guidance, Themes and Organisations sheets.
 
     `about` is shown on the Guidance sheet under the title: what the rows are, as of when.
+    `downloaded_at` (when the rows were read) and `versions` (reference -> digest of each row's
+    item then) are what the upload reads back to keep changes made since (sheet.Download).
     """
     book = Workbook()
+    if downloaded_at is not None:
+        stamp = downloaded_at.astimezone(datetime.UTC).isoformat()
+        book.defined_names[DOWNLOADED_AT_NAME] = DefinedName(DOWNLOADED_AT_NAME, attr_text=f'"{stamp}"')
     sheet = book.active
     sheet.title = "Return"
     _header(sheet, COLUMNS, WIDTHS)
@@ -385,6 +402,14 @@ def workbook_build(*, rows: list[dict], themes, organisations, round, organisati
                 "; ".join(a.name for a in org.aliases.all()),
             ]
         )
+
+    if versions:
+        hidden = book.create_sheet(VERSIONS_SHEET)
+        hidden.sheet_state = "veryHidden"  # for the upload, not for people: Excel's Unhide does not list it
+        hidden.append(["reference", "version"])
+        for reference, version in versions.items():
+            hidden.append([reference, version])
+            hidden.cell(row=hidden.max_row, column=1).data_type = "s"  # a reference "=..." is text too
 
     out = io.BytesIO()
     book.save(out)
