@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from bluelight.accounts import policy
 from bluelight.accounts.policy import Action
+from bluelight.core.forms import form_add_service_errors
 from bluelight.editions import definitions
 from bluelight.editions.forms import EditionPublishForm, ReportRequestForm
 from bluelight.editions.models import Edition, ReportRun, ReportState
@@ -87,7 +88,7 @@ def edition_publish_view(request):
     try:
         edition_check(name=fields["name"], as_of=fields["as_of"], baseline=fields["baseline"], round_=fields["round"])
     except ValidationError as exc:
-        _form_errors(form, exc)
+        form_add_service_errors(form, exc)
         return render(request, "editions/publish.html", {"form": form})
     preview = edition_preview(as_of=fields["as_of"], baseline=fields["baseline"], round_=fields["round"])
     stale = "confirm" in request.POST and request.POST.get("expected") != preview.fingerprint
@@ -102,7 +103,7 @@ def edition_publish_view(request):
             user=request.user,
         )
     except ValidationError as exc:  # another analyst published under this name a moment ago
-        _form_errors(form, exc)
+        form_add_service_errors(form, exc)
         return render(request, "editions/publish.html", {"form": form})
     report_request(edition=edition, compare_with=preview.compared_with, user=request.user)
     messages.success(
@@ -111,12 +112,6 @@ def edition_publish_view(request):
         % {"name": edition.name, "n": edition.collaborations},
     )
     return redirect("editions:detail", edition.slug)
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
 
 
 @login_required

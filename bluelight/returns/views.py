@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from bluelight.accounts import policy
 from bluelight.accounts.policy import Action
+from bluelight.core.forms import form_add_service_errors
 from bluelight.organisations.models import Organisation
 from bluelight.returns import items, rounds, selectors, services
 from bluelight.returns.forms import ItemForm, ReviewForm, RoundForm, UploadForm
@@ -62,8 +63,7 @@ def round_create(request):
         try:
             round_ = rounds.round_open(**data, user=request.user)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            form_add_service_errors(form, exc)
         else:
             messages.success(
                 request,
