@@ -122,8 +122,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     if DATABASES["default"]["NAME"] not in ("", ":memory:"):
         Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL lets the web server read while a command writes; IMMEDIATE avoids
-    # "database is locked" on upgrade from read to write inside transactions.
+    # "database is locked" on upgrade from read to write inside transactions. A writer waits up to
+    # SQLITE_BUSY_TIMEOUT seconds for another's transaction (Python's default is 5): longer than the
+    # longest write, since long work writes in short transactions (matching commits once, at the end).
     DATABASES["default"]["OPTIONS"] = {
+        "timeout": env_int("SQLITE_BUSY_TIMEOUT", 30),
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
