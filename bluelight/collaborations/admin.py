@@ -6,6 +6,7 @@ would refuse.
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import PAGE_VAR
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -25,6 +26,7 @@ from bluelight.collaborations.forms import (
     PartnerFormSet,
     RuleCheckedFormSet,
     collaboration_data_from_forms,
+    collaboration_form_post,
 )
 from bluelight.collaborations.models import (
     Benefit,
@@ -38,13 +40,18 @@ from bluelight.collaborations.models import (
     SourceKind,
     Theme,
 )
-from bluelight.collaborations.selectors import collaboration_history
+from bluelight.collaborations.selectors import collaboration_content_at, collaboration_history
 from bluelight.collaborations.services import (
+    collaboration_content,
+    collaboration_content_rebase,
     collaboration_create,
+    collaboration_data_from,
     collaboration_publish,
     collaboration_update,
+    collaboration_version_check,
     collaboration_withdraw,
 )
+from bluelight.core.versions import StaleVersion, version_parse
 from bluelight.organisations.models import REGIONS, Service
 
 # Themes ------------------------------------------------------------------------------------
@@ -215,6 +222,72 @@ class CollaborationAdmin(PolicyAdminMixin, SimpleHistoryAdmin):
             kwargs["user"] = request.user  # an editor must remain a partner
         return kwargs
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.stale_message = getattr(request, "collaboration_stale_message", None)
+        return form
+
+    # No lost updates: a save based on an older version is refused, and shown again merged ----
+
+    def _changeform_view(self, request, object_id, form_url, extra_context):
+        # Django runs this inside one transaction, so the row locked here stays locked until saved.
+        if request.method == "POST" and object_id is not None:
+            self._refuse_if_stale(request, object_id)
+        return super()._changeform_view(request, object_id, form_url, extra_context)
+
+    def _refuse_if_stale(self, request, object_id) -> None:
+        """If the record was saved since the page was opened, make this request show the refusal, saving nothing.
+
+        The page comes back holding the current record with the user's own changes laid over it,
+        at the current version, so saving again applies their changes without undoing the others'.
+        """
+        obj = self.get_object(request, unquote(object_id))
+        expected = version_parse(request.POST.get("version"))
+        if obj is None or expected is None or not self.has_change_permission(request, obj):
+            return  # Django answers 403 or 404; the form refuses a missing version
+        try:
+            collaboration_version_check(collaboration=obj, expected_version=expected, user=request.user)
+        except StaleVersion as stale:
+            merged = self._stale_edit_merged(request, object_id, stale)
+            if merged is not None:
+                request.POST = merged
+            request.collaboration_stale_message = stale.message(
+                viewer=request.user,
+                show_who=policy.can(request.user, Action.VIEW_HISTORY),
+                merged=merged is not None,
+            )
+
+    def _stale_edit_merged(self, request, object_id, stale: StaleVersion):
+        """The submitted page with the user's edit (since their version) laid over the current record; None if unclear.
+
+        Unclear: the version opened is not in the history, or the submission has errors of its own
+        (then it is shown as sent, at the version it was based on, and refused again until it can be merged).
+        """
+        current = self.get_object(request, unquote(object_id))
+        base = collaboration_content_at(current, version=stale.expected)
+        if base is None:
+            return None
+        theirs = collaboration_content(collaboration_data_from(current))
+        instance = self.get_object(request, unquote(object_id))  # the form writes its values onto its instance
+        form = self.get_form(request, instance, change=True)(request.POST, request.FILES, instance=instance)
+        formsets, _inlines = self._create_formsets(request, instance, change=True)
+        form.is_valid()
+        parts = {formset.part: formset for formset in formsets if isinstance(formset, RuleCheckedFormSet)}
+        if any(name not in form.cleaned_data for name in form.fields):
+            return None
+        mine = collaboration_data_from_forms(instance, form.cleaned_data, parts)
+        if mine is None:
+            return None
+        merged = collaboration_content_rebase(base=base, mine=collaboration_content(mine), theirs=theirs)
+        return collaboration_form_post(
+            request.POST,
+            form=form,
+            formsets=parts.values(),
+            collaboration=current,
+            content=merged,
+            version=stale.current,
+        )
+
     # Saving: the services write the record, as for every other path --------------------------
 
     def save_model(self, request, obj, form, change):
@@ -229,7 +302,12 @@ class CollaborationAdmin(PolicyAdminMixin, SimpleHistoryAdmin):
         parts = {formset.part: formset for formset in formsets if isinstance(formset, RuleCheckedFormSet)}
         data = collaboration_data_from_forms(form.instance, form.cleaned_data, parts)
         if change:
-            saved = collaboration_update(collaboration=form.instance, data=data, user=request.user)
+            saved = collaboration_update(
+                collaboration=form.instance,
+                data=data,
+                user=request.user,
+                expected_version=form.cleaned_data["version"],  # checked under the lock taken above
+            )
         else:
             saved = collaboration_create(
                 data=data,

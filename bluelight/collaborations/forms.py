@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from bluelight.accounts import policy
 from bluelight.collaborations import rules
 from bluelight.collaborations.models import Collaboration
-from bluelight.collaborations.services import collaboration_data_from
+from bluelight.collaborations.services import collaboration_data_from, collaboration_rows_matched
+from bluelight.core.versions import post_set, version_form_field, version_missing_message
 
 # Each formset part and how one of its cleaned rows becomes rule data.
 _ROW_DATA = {
@@ -92,6 +93,22 @@ def collaboration_data_from_forms(
 
 
 class CollaborationAdminForm(forms.ModelForm):
+    """The record's own fields, checked with its parts against the rules; when changing, the version opened.
+
+    `stale_message`: set (by the admin, through `get_form`) when this save was refused because the
+    record changed since the page was opened; the form then shows it and is not valid.
+    """
+
+    version = version_form_field()
+    stale_message = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            del self.fields["version"]  # a new record has no earlier version to be out of date with
+        else:
+            self.fields["version"].initial = self.instance.version
+
     class Meta:
         model = Collaboration
         fields = [
@@ -113,6 +130,10 @@ class CollaborationAdminForm(forms.ModelForm):
     def clean(self):
         cleaned_data = super().clean()
         parts = rule_parts(self.instance)
+        if "version" in self.fields and cleaned_data.get("version") is None:
+            self.add_error(None, version_missing_message())
+        if self.stale_message:
+            self.add_error(None, self.stale_message)
         if self.errors:
             return cleaned_data  # field errors first; the rules run on the next submission
         data = collaboration_data_from_forms(self.instance, cleaned_data, parts)
@@ -191,3 +212,38 @@ class OutcomeFormSet(RuleCheckedFormSet):
 
 class ContactFormSet(RuleCheckedFormSet):
     part = "contacts"
+
+
+def collaboration_form_post(post, *, form, formsets, collaboration: Collaboration, content: dict, version: int):
+    """A copy of the submitted `post` showing `content` (services.collaboration_content) at `version`.
+
+    Used to show a refused stale edit again, merged with the current record, so that saving it
+    once more applies it. Only fields and parts on this user's page are set; each row is shown as
+    the stored row it would update (its id), as `collaboration_update` would pair them.
+    """
+    data = post.copy()
+    for column, value in content["fields"].items():
+        name = Collaboration._meta.get_field(column).name
+        if name in form.fields and not form.fields[name].disabled:
+            post_set(data, form.add_prefix(name), value)
+    if "secondary_themes" in form.fields:
+        post_set(data, form.add_prefix("secondary_themes"), content["secondary_themes"])
+    for formset in formsets:
+        pairs = collaboration_rows_matched(collaboration, formset.part, content[formset.part])
+        pairs = [p for p in pairs if p[0] is not None] + [p for p in pairs if p[0] is None]
+        prefix = formset.prefix
+        for key in [k for k in data if k.startswith(f"{prefix}-") and k.split("-")[1].isdigit()]:
+            del data[key]
+        for index, (row, values) in enumerate(pairs):
+            row_prefix = f"{prefix}-{index}-"
+            if row is not None:
+                data[row_prefix + "id"] = str(row.pk)
+            data[row_prefix + formset.fk.name] = str(collaboration.pk)
+            for column, value in values.items():
+                name = formset.model._meta.get_field(column).name
+                if name in formset.form.base_fields:
+                    post_set(data, row_prefix + name, value)
+        data[f"{prefix}-TOTAL_FORMS"] = str(len(pairs))
+        data[f"{prefix}-INITIAL_FORMS"] = str(sum(row is not None for row, _values in pairs))
+    post_set(data, form.add_prefix("version"), version)
+    return data

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from bluelight.collaborations.partial_dates import Precision, format_partial_date
+from bluelight.core.versions import version_field
 from bluelight.organisations.models import Organisation, Service
 
 
@@ -127,6 +128,9 @@ class Collaboration(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="absorbed", editable=False
     )
     is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
+    # Bumped by the services with every saved change, to the record or its partners, benefits,
+    # outcomes or contacts, so an edit based on an older copy is refused (bluelight/core/versions.py).
+    version = version_field()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(m2m_fields=[secondary_themes])

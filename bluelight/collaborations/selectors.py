@@ -1,10 +1,11 @@
-"""Reads of collaboration records that need more than a queryset: the record's full change history."""
+"""Reads of collaboration records that need more than a queryset: the record's full change history, and its versions."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.apps import apps
 from django.utils import formats
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from bluelight.accounts import policy
@@ -13,7 +14,8 @@ from bluelight.collaborations.models import Benefit, Collaboration, Contact, Out
 from bluelight.organisations.models import Organisation
 
 # Columns a reader learns nothing from: identities, and timestamps the history rows carry anyway.
-_HIDDEN = {"id", "uid", "collaboration", "created_at", "updated_at", "is_demo"}
+# `version` only counts saves: a save that changed just a part shows as that part's change.
+_HIDDEN = {"id", "uid", "collaboration", "created_at", "updated_at", "is_demo", "version"}
 _ACTIONS = {"+": "added", "~": "changed", "-": "removed"}
 
 
@@ -152,3 +154,67 @@ def _secondary_themes(collaboration: Collaboration) -> dict[int, set[int]]:
     for history_id, theme_id in versions.values_list("history_id", "theme_id"):
         themes.setdefault(history_id, set()).add(theme_id)
     return themes
+
+
+# Versions: what changed since the version an edit was based on --------------------------------
+
+_PARTS = (("partners", Partner), ("benefits", Benefit), ("outcomes", Outcome), ("contacts", Contact))
+
+
+def _version_end(collaboration: Collaboration, version: int):
+    """When the record left `version`: the first save of a later version (None: it is still at it)."""
+    later = collaboration.history.filter(version__gt=version).order_by("history_date", "history_id").first()
+    return later.history_date if later else None
+
+
+def collaboration_changes_since(collaboration: Collaboration, *, version: int, user) -> tuple:
+    """(when, who, changes) for the saves after `version`: the latest save's time and author, and each change as a line.
+
+    Lines read "title: Old → New" or "Partner “Kent Police” added", oldest first, from
+    `collaboration_history` (so contacts only for a `user` allowed to see them).
+    """
+    latest = collaboration.history.order_by("-history_date", "-history_id").select_related("history_user").first()
+    since = _version_end(collaboration, version)
+    if latest is None or since is None:
+        return (latest.history_date if latest else collaboration.updated_at), None, []
+    entries = [e for e in collaboration_history(collaboration, user=user) if e.when >= since]
+    return latest.history_date, latest.history_user, [_line(e) for e in reversed(entries)]
+
+
+def _short(value: str | None) -> str:
+    return Truncator("—" if value is None else value).chars(80)
+
+
+def _line(entry: HistoryEntry) -> str:
+    changes = "; ".join(f"{c.field}: {_short(c.old)} → {_short(c.new)}" for c in entry.changes)
+    if entry.part == str(Collaboration._meta.verbose_name):
+        return changes
+    said = f"{entry.part} “{_short(entry.item)}” {_(entry.action)}"
+    if entry.action == "changed" and changes:
+        said = f"{said}: {changes}"
+    return said[:1].upper() + said[1:]
+
+
+def collaboration_content_at(collaboration: Collaboration, *, version: int) -> dict | None:
+    """The record as it was at `version`, as plain values (`services.collaboration_content`); None if not known.
+
+    The record's own fields come from its last history row at that version; its parts are the
+    rows standing just before the first save of the next version.
+    """
+    from bluelight.collaborations.services import collaboration_content_of_rows
+
+    row = collaboration.history.filter(version=version).order_by("-history_date", "-history_id").first()
+    if row is None:
+        return None
+    until = _version_end(collaboration, version)
+    parts = {}
+    for part, model in _PARTS:
+        versions = model.history.filter(collaboration_id=collaboration.pk)
+        if until is not None:
+            versions = versions.filter(history_date__lt=until)
+        standing = {}
+        for version_row in versions.order_by("history_date", "history_id"):
+            standing[version_row.id] = version_row
+        parts[part] = [r for r in standing.values() if r.history_type != "-"]
+    themes = _secondary_themes(collaboration).get(row.history_id, set())
+    return collaboration_content_of_rows(row, themes, parts)

@@ -18,6 +18,8 @@ from bluelight.collaborations.models import (
     SourceKind,
     Theme,
 )
+from bluelight.collaborations.selectors import collaboration_changes_since
+from bluelight.core.versions import merged_rows, merged_values, version_bump, version_check
 from bluelight.organisations.models import SERVICE_OF_TYPE, Service
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -119,8 +121,13 @@ def _by(instance, user):
 
 def _row_values(model, datum) -> dict:
     """A row of plain data (PartnerData, BenefitData...) as `model`'s column values, as stored."""
+    return _column_values(model, datum.__dict__)
+
+
+def _column_values(model, named: dict) -> dict:
+    """Values by field name as `model`'s column values, as stored: ids for linked rows."""
     values = {}
-    for name, value in datum.__dict__.items():
+    for name, value in named.items():
         field = model._meta.get_field(name)
         if field.is_relation:
             values[field.attname] = value.pk if value is not None else None
@@ -154,42 +161,48 @@ def _rows_paired(rows: list, wanted: list[dict], key: str | None) -> tuple[list,
     return pairs, spare
 
 
-def _rows_write(collaboration, model, rows, wanted: list[dict], *, key: str | None = None, user=None) -> None:
-    """Make one kind of child row hold `wanted`, row by row, so the history records each change.
+def _rows_plan(rows, wanted: list[dict], *, key: str | None = None) -> tuple[list, list, list]:
+    """What making one kind of child row hold `wanted` takes: (rows to delete, (row, values) to update, values to add).
 
-    Unchanged rows are not touched (no history row); removed rows are deleted one by one; changed
-    rows are updated in place; new rows are created with their history.
+    Unchanged rows are in none of them (no history row).
     """
     pairs, gone = _rows_paired(list(rows), wanted, key)
-    for row in gone:
-        _by(row, user).delete()
     changed = [(row, values) for row, values in pairs if row is not None and not _holds(row, values)]
     # The database allows one lead partner at any moment: demote the old lead before promoting.
     changed.sort(key=lambda pair: bool(pair[1].get("is_lead")))
-    for row, values in changed:
-        for name, value in values.items():
-            setattr(row, name, value)
-        _by(row, user).save()
-    new = [_by(model(collaboration=collaboration, **values), user) for row, values in pairs if row is None]
-    if new:
-        bulk_create_with_history(new, model, default_user=user)
+    return gone, changed, [values for row, values in pairs if row is None]
+
+
+def _children_plan(collaboration: Collaboration, data: rules.CollaborationData) -> list[tuple]:
+    """Per kind of child row (partners, benefits, outcomes, contacts): (model, gone, changed, new)."""
+    parts = [(Partner, collaboration.partners.all(), data.partners, "organisation_id")]
+    parts += [
+        (Benefit, collaboration.benefits.all(), data.benefits, None),
+        (Outcome, collaboration.outcomes.order_by("pk"), data.outcomes, None),
+        (Contact, collaboration.contacts.order_by("pk"), data.contacts, None),
+    ]
+    return [
+        (model, *_rows_plan(rows, [_row_values(model, item) for item in items], key=key))
+        for model, rows, items, key in parts
+    ]
+
+
+def _children_write(collaboration: Collaboration, plan: list[tuple], user=None) -> None:
+    """Carry out a `_children_plan` row by row, so the history records each addition, change and removal."""
+    for model, gone, changed, new in plan:
+        for row in gone:
+            _by(row, user).delete()
+        for row, values in changed:
+            for name, value in values.items():
+                setattr(row, name, value)
+            _by(row, user).save()
+        if new:
+            rows = [_by(model(collaboration=collaboration, **values), user) for values in new]
+            bulk_create_with_history(rows, model, default_user=user)
 
 
 def _write_children(collaboration: Collaboration, data: rules.CollaborationData, user=None) -> None:
-    _rows_write(
-        collaboration,
-        Partner,
-        collaboration.partners.all(),
-        [_row_values(Partner, p) for p in data.partners],
-        key="organisation_id",
-        user=user,
-    )
-    for model, rows, items in (
-        (Benefit, collaboration.benefits.all(), data.benefits),
-        (Outcome, collaboration.outcomes.order_by("pk"), data.outcomes),
-        (Contact, collaboration.contacts.order_by("pk"), data.contacts),
-    ):
-        _rows_write(collaboration, model, rows, [_row_values(model, item) for item in items], user=user)
+    _children_write(collaboration, _children_plan(collaboration, data), user)
 
 
 def _stored_values(collaboration: Collaboration) -> dict:
@@ -228,30 +241,64 @@ def collaboration_create(
     return collaboration
 
 
+def _describe_for(user):
+    """What a refusal says about the saves since a version: (when, who, changes), as `user` may see them."""
+    return lambda collaboration, since: collaboration_changes_since(collaboration, version=since, user=user)
+
+
 @transaction.atomic
-def collaboration_update(*, collaboration: Collaboration, data: rules.CollaborationData, user=None) -> Collaboration:
+def collaboration_version_check(
+    *, collaboration: Collaboration, expected_version: int | None, user=None
+) -> Collaboration:
+    """Lock the record and return it if it is still at `expected_version`; else raise StaleVersion, writing nothing.
+
+    Call it inside the transaction that will save (the admin's change view is one): the lock then
+    holds until the save, so nobody can slip a change in between. `user` decides what the
+    refusal may list (contacts only for those allowed to see them).
+    """
+    collaboration = Collaboration.objects.select_for_update().get(pk=collaboration.pk)
+    version_check(collaboration, expected_version, describe=_describe_for(user))
+    return collaboration
+
+
+@transaction.atomic
+def collaboration_update(
+    *,
+    collaboration: Collaboration,
+    data: rules.CollaborationData,
+    user=None,
+    expected_version: int | None = None,
+) -> Collaboration:
     """Make a record hold `data`, after every rule passes; history keeps the old version.
 
     Only what differs is written, each change with its history row (by `user`, see `_by`):
     partners are matched by organisation, benefits, outcomes and contacts by content and then
-    position. Saving unchanged data writes nothing, not even a new version of the record.
+    position. Saving unchanged data writes nothing, not even a new version of the record. Any
+    change moves the record to its next `version`, saved before its parts so the history shows
+    where each version starts. With `expected_version` (the version an edit was based on) a record
+    saved since by anyone is left as it is and StaleVersion says what changed.
     """
     collaboration = Collaboration.objects.select_for_update().get(pk=collaboration.pk)
+    if expected_version is not None:
+        version_check(collaboration, expected_version, describe=_describe_for(user))
     before = _stored_values(collaboration)
     _validate(data, collaboration)
     collaboration.services = services_of(p.organisation for p in data.partners)
     _by(collaboration, user)
     themes_changed = {t.pk for t in collaboration.secondary_themes.all()} != {t.pk for t in data.secondary_themes}
-    if themes_changed:
-        # Recorded with the version saved below, so one edit is one version of the record.
-        collaboration.skip_history_when_saving = True
-        try:
-            collaboration.secondary_themes.set(data.secondary_themes)
-        finally:
-            del collaboration.skip_history_when_saving
-    if themes_changed or _stored_values(collaboration) != before:
+    plan = _children_plan(collaboration, data)
+    children_changed = any(gone or changed or new for _model, gone, changed, new in plan)
+    if themes_changed or children_changed or _stored_values(collaboration) != before:
+        version_bump(collaboration)
+        if themes_changed:
+            # Recorded with the version saved below, so one edit is one version of the record.
+            collaboration.skip_history_when_saving = True
+            try:
+                collaboration.secondary_themes.set(data.secondary_themes)
+            finally:
+                del collaboration.skip_history_when_saving
         collaboration.save()
-    _write_children(collaboration, data, user)
+    _children_write(collaboration, plan, user)
     return collaboration
 
 
@@ -283,6 +330,72 @@ def collaboration_data_from(collaboration: Collaboration) -> rules.Collaboration
     )
 
 
+# Re-applying a refused edit: the record as plain values, merged three ways ------------------------
+
+_PARTS = {
+    "partners": (Partner, rules.PartnerData, "organisation_id"),
+    "benefits": (Benefit, rules.BenefitData, None),
+    "outcomes": (Outcome, rules.OutcomeData, None),
+    "contacts": (Contact, rules.ContactData, None),
+}
+
+
+def collaboration_content(data: rules.CollaborationData) -> dict:
+    """The record as plain values (ids for linked rows, keyed by column), to compare and merge versions.
+
+    {"fields": {column: value}, "secondary_themes": [ids], "partners": [{column: value}], "benefits": ...}
+    """
+    return {
+        "fields": _column_values(Collaboration, {name: getattr(data, name) for name in _SCALAR_FIELDS}),
+        "secondary_themes": sorted(t.pk for t in data.secondary_themes),
+        **{
+            part: [_row_values(model, item) for item in getattr(data, part)] for part, (model, *_rest) in _PARTS.items()
+        },
+    }
+
+
+def collaboration_content_of_rows(record_row, theme_ids, part_rows: dict) -> dict:
+    """`collaboration_content` from stored rows (history rows, say): the record's, its theme ids, its parts' by part."""
+    fields = [Collaboration._meta.get_field(name) for name in _SCALAR_FIELDS]
+    content = {"fields": {f.attname: getattr(record_row, f.attname) for f in fields}}
+    content["secondary_themes"] = sorted(theme_ids)
+    for part, (model, data_class, _key) in _PARTS.items():
+        columns = [model._meta.get_field(name) for name in data_class.__dataclass_fields__]
+        content[part] = [
+            {
+                f.attname: f.to_python(getattr(row, f.attname)) if not f.is_relation else getattr(row, f.attname)
+                for f in columns
+            }
+            for row in part_rows[part]
+        ]
+    return content
+
+
+def collaboration_content_rebase(*, base: dict, mine: dict, theirs: dict) -> dict:
+    """My edit (from `base` to `mine`) laid over the record as it now is (`theirs`), field by field and row by row.
+
+    Where we both changed the same field or partner, mine wins: the refusal lists theirs to check.
+    """
+    merged = {
+        "fields": merged_values(base["fields"], mine["fields"], theirs["fields"]),
+        "secondary_themes": merged_rows(base["secondary_themes"], mine["secondary_themes"], theirs["secondary_themes"]),
+    }
+    for part, (_model, _data_class, key) in _PARTS.items():
+        merged[part] = merged_rows(base[part], mine[part], theirs[part], key=key)
+    return merged
+
+
+def collaboration_rows_matched(collaboration: Collaboration, part: str, rows: list[dict]) -> list[tuple]:
+    """Pair content rows of one part with the stored rows they would update: [(row or None, values)].
+
+    The same pairing `collaboration_update` makes, so a form can show each row as the one it becomes.
+    """
+    model, _data_class, key = _PARTS[part]
+    stored = list(getattr(collaboration, part).order_by("pk"))
+    pairs, _gone = _rows_paired(stored, rows, key)
+    return pairs
+
+
 @transaction.atomic
 def collaboration_publish(*, collaboration: Collaboration) -> Collaboration:
     """Make a record public, after every rule passes with it published (a primary theme, for one)."""
@@ -294,7 +407,8 @@ def collaboration_publish(*, collaboration: Collaboration) -> Collaboration:
     rules.check(data)
     if collaboration.publication != Publication.PUBLISHED:
         collaboration.publication = Publication.PUBLISHED
-        collaboration.save(update_fields=["publication", "updated_at"])
+        version_bump(collaboration)
+        collaboration.save(update_fields=["publication", "version", "updated_at"])
     return collaboration
 
 
@@ -304,5 +418,6 @@ def collaboration_withdraw(*, collaboration: Collaboration) -> Collaboration:
     collaboration = Collaboration.objects.select_for_update().get(pk=collaboration.pk)
     if collaboration.publication == Publication.PUBLISHED:
         collaboration.publication = Publication.WITHDRAWN
-        collaboration.save(update_fields=["publication", "updated_at"])
+        version_bump(collaboration)
+        collaboration.save(update_fields=["publication", "version", "updated_at"])
     return collaboration

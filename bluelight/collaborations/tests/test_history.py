@@ -77,9 +77,11 @@ def test_editing_one_benefit_changes_that_row_in_place_and_nothing_else(record, 
     next(b for b in data.benefits if b.amount_gbp == 25000).amount_gbp = Decimal("30000")
     collaboration_update(collaboration=record, data=data, user=cast.editor_a)
     assert set(record.benefits.values_list("pk", flat=True)) == benefit_ids
-    assert history_rows() == before + 1
+    # The benefit's new version, and the record's next version (its row and its one secondary theme's).
+    assert history_rows() == before + 3
     changed = Benefit.history.filter(collaboration_id=record.pk, history_type="~").get()
     assert (changed.amount_gbp, changed.history_user) == (Decimal("30000"), cast.editor_a)
+    assert (record.history.latest().version, record.history.latest().history_user) == (2, cast.editor_a)
 
 
 def test_removing_a_partner_records_its_deletion_by_the_user(record, cast):
