@@ -184,11 +184,16 @@ def table_read(content: bytes, filename: str) -> Table:
 
 
 def cell_text(value) -> str:
-    """A cell as the text it shows: numbers without a spurious '.0', dates as ISO, formulas as typed."""
+    """A cell as the text it shows: numbers without a spurious '.0', dates as ISO, formulas as typed.
+
+    Text our downloads wrote with a leading apostrophe (so no spreadsheet runs it) reads back as it was.
+    """
     if value is None:
         return ""
     if isinstance(value, str):
-        return value
+        from bluelight.core.spreadsheets import cell_unsafe_text
+
+        return cell_unsafe_text(value)
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, int):

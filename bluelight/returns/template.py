@@ -5,7 +5,6 @@ import io
 from decimal import Decimal
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
@@ -13,6 +12,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from bluelight.collaborations.models import Basis, BenefitKind, Scope, Status
 from bluelight.collaborations.partial_dates import format_partial_date
+from bluelight.core.spreadsheets import xlsx_value
 from bluelight.returns.sheet import COLUMNS, DOWNLOADED_AT_NAME, TEXT_LIMIT, VERSIONS_SHEET
 
 KIND_COLUMNS = {
@@ -249,16 +249,19 @@ def row_from_item(item, organisation) -> dict:
 
 
 def cell_value(value):
-    """What a cell is given: None for blank, text without the control characters a workbook cannot hold."""
+    """What a cell is given: None for blank, else `xlsx_value` (text a spreadsheet would run is kept as text)."""
     if value == "" or value is None:
         return None
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
-    return value
+    return xlsx_value(value)
+
+
+def _append(sheet, values) -> None:
+    """Every row of every sheet is written here, so no cell escapes `cell_value`."""
+    sheet.append([cell_value(value) for value in values])
 
 
 def _header(sheet, names, widths=None) -> None:
-    sheet.append(list(names))
+    _append(sheet, list(names))
     for index, name in enumerate(names, start=1):
         cell = sheet.cell(row=1, column=index)
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
@@ -310,13 +313,8 @@ def workbook_build(
     sheet = book.active
     sheet.title = "Return"
     _header(sheet, COLUMNS, WIDTHS)
-    for number, values in enumerate(rows, start=2):
-        cells = [cell_value(values.get(column)) for column in COLUMNS]
-        sheet.append(cells)
-        for index, value in enumerate(cells, start=1):
-            if isinstance(value, str) and value.startswith("="):
-                # Text typed as "=...": kept as text, never a formula that Excel would run.
-                sheet.cell(row=number, column=index).data_type = "s"
+    for values in rows:
+        _append(sheet, [values.get(column) for column in COLUMNS])
     last_row = len(rows) + 1 + EMPTY_ROWS
     for column in TEXT_COLUMNS:
         letter = get_column_letter(COLUMNS.index(column) + 1)
@@ -365,21 +363,21 @@ def workbook_build(
     )
 
     guidance = book.create_sheet("Guidance")
-    guidance.append([f"Returns template for {organisation.name}: {round.name}"])
+    _append(guidance, [f"Returns template for {organisation.name}: {round.name}"])
     guidance["A1"].font = Font(bold=True, size=14)
     if about:
-        guidance.append([about])
-    guidance.append([f"Organisation names are read as at {round.reference_date:%d %B %Y}."])
+        _append(guidance, [about])
+    _append(guidance, [f"Organisation names are read as at {round.reference_date:%d %B %Y}."])
     for note in NOTES:
-        guidance.append([note])
-    guidance.append([])
+        _append(guidance, [note])
+    _append(guidance, [])
     header_row = guidance.max_row + 1
-    guidance.append(["column", "required", "what to enter", "examples"])
+    _append(guidance, ["column", "required", "what to enter", "examples"])
     for index in range(1, 5):
         cell = guidance.cell(row=header_row, column=index)
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
     for column, required, text, example in GUIDANCE:
-        guidance.append([column, required, text, example])
+        _append(guidance, [column, required, text, example])
         for cell in guidance[guidance.max_row]:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     for letter, width in zip("ABCD", (22, 14, 90, 40), strict=True):
@@ -388,28 +386,28 @@ def workbook_build(
     lookup = book.create_sheet("Themes")
     _header(lookup, ["code", "name", "part of", "description"], {"name": 45, "part of": 40, "description": 80})
     for theme in themes:
-        lookup.append([theme.code, theme.name, theme.parent.name if theme.parent_id else "", theme.description])
+        _append(lookup, [theme.code, theme.name, theme.parent.name if theme.parent_id else "", theme.description])
 
     register = book.create_sheet("Organisations")
     _header(register, ["name", "type", "region", "code", "aliases"], {"name": 60, "type": 30, "aliases": 60})
     for org in organisations:
-        register.append(
+        _append(
+            register,
             [
                 org.name,
                 org.get_type_display(),
                 org.region,
                 org.official_code,
                 "; ".join(a.name for a in org.aliases.all()),
-            ]
+            ],
         )
 
     if versions:
         hidden = book.create_sheet(VERSIONS_SHEET)
         hidden.sheet_state = "veryHidden"  # for the upload, not for people: Excel's Unhide does not list it
-        hidden.append(["reference", "version"])
+        _append(hidden, ["reference", "version"])
         for reference, version in versions.items():
-            hidden.append([reference, version])
-            hidden.cell(row=hidden.max_row, column=1).data_type = "s"  # a reference "=..." is text too
+            _append(hidden, [reference, version])
 
     out = io.BytesIO()
     book.save(out)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bluelight.collaborations.models import Basis, BenefitKind
+from bluelight.core.spreadsheets import xlsx_value
 from bluelight.editions import definitions
 from bluelight.editions.models import Edition
 from bluelight.editions.report.charts import overview_charts
@@ -141,10 +142,14 @@ def xlsx_write(overview: Overview, target: Path, progress: Progress = no_progres
     def header(sheet, values):
         cells = []
         for value in values:
-            cell = WriteOnlyCell(sheet, value=str(value))
+            cell = WriteOnlyCell(sheet, value=xlsx_value(str(value)))
             cell.font = bold
             cells.append(cell)
         return cells
+
+    def append(sheet, values) -> None:
+        # Every cell through xlsx_value: titles, names and notes come from users and must never run.
+        sheet.append([xlsx_value(value) for value in values])
 
     edition = overview.edition
     about = workbook.create_sheet("About")
@@ -160,34 +165,34 @@ def xlsx_write(overview: Overview, target: Path, progress: Progress = no_progres
         (_("Deflator source"), overview.deflator_source),
         (_("Produced on"), timezone.localdate().isoformat()),
     ]:
-        about.append([key, value])
-    about.append([])
+        append(about, [key, value])
+    append(about, [])
     about.append(header(about, [_("What the counts count"), ""]))
     for text in definitions.headlines(edition.as_of).values():
-        about.append([_("Definition"), text])
+        append(about, [_("Definition"), text])
     if overview.context.get("live"):
-        about.append([_("Context"), live_context_note()])
-    about.append([])
+        append(about, [_("Context"), live_context_note()])
+    append(about, [])
     about.append(header(about, [_("Sheet"), _("Table")]))
     for table in overview.tables.values():
-        about.append([table.key, table.title])
-    about.append(["collaborations", _("Every collaboration in the edition")])
+        append(about, [table.key, table.title])
+    append(about, ["collaborations", _("Every collaboration in the edition")])
     for table in overview.tables.values():
         sheet = workbook.create_sheet(table.key[:31])
         sheet.freeze_panes = "A2"
         sheet.column_dimensions["A"].width = 45
         sheet.append(header(sheet, table.columns))
         for row in table.rows:
-            sheet.append(row)
+            append(sheet, row)
         if table.note:
-            sheet.append([])
-            sheet.append([table.note])
+            append(sheet, [])
+            append(sheet, [table.note])
     sheet = workbook.create_sheet("collaborations")
     sheet.freeze_panes = "A2"
     sheet.append(header(sheet, ANNEX_COLUMNS))
     step = max(1, edition.collaborations // 10)
     for n, row in enumerate(_annex_rows(edition), start=1):
-        sheet.append(row)
+        append(sheet, row)
         if n % step == 0:
             progress(88 + 10 * n // max(1, edition.collaborations), _("Writing the spreadsheet annex"))
     workbook.save(target)
