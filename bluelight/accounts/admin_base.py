@@ -4,10 +4,13 @@ Django's own model permissions (rows per user and model) are not used: a role de
 accounts/policy.py, so an analyst needs no permission rows to use every admin page.
 """
 
+from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.http import Http404
 
 from bluelight.accounts import policy
@@ -16,7 +19,69 @@ from bluelight.accounts.policy import Action
 SITE_HEADER = "Blue Light Collaboration Observatory — records"
 
 
-class PolicyAdminMixin:
+def _holds(field, value) -> bool:
+    """True if `value` (as posted) could be stored in `field`: the right type, and in range for an integer column."""
+    try:
+        value = field.to_python(value)
+    except ValidationError:
+        return False
+    internal_type = field.get_internal_type()
+    if isinstance(value, int) and ("Integer" in internal_type or internal_type.endswith("AutoField")):
+        low, high = connection.ops.integer_field_range(internal_type)
+        return (low is None or value >= low) and (high is None or value <= high)
+    return True
+
+
+class _SafeAutocompleteMixin:
+    """Django's autocomplete widgets look up the posted values to redraw a form with errors, and a value that is
+    not an id (``organisation=abc``, or an integer past the column's range) raised there: a 500 instead of the
+    form's own "select a valid choice". Such values are left out of the lookup; the field still reports them."""
+
+    def optgroups(self, name, value, attr=None):
+        target = self.field.remote_field.model._meta
+        to_field = target.get_field(getattr(self.field.remote_field, "field_name", None) or target.pk.name)
+        return super().optgroups(name, [v for v in value if _holds(to_field, v)], attr)
+
+
+class SafeAutocompleteSelect(_SafeAutocompleteMixin, AutocompleteSelect):
+    pass
+
+
+class SafeAutocompleteSelectMultiple(_SafeAutocompleteMixin, AutocompleteSelectMultiple):
+    pass
+
+
+class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A multiple choice of records that refuses an id past the column's range as it refuses "abc": as a form
+    error. (Django checks each id's type but not its range, and SQLite then raises OverflowError.)"""
+
+    def _check_values(self, value):
+        key = self.to_field_name or "pk"
+        field = self.queryset.model._meta.pk if key == "pk" else self.queryset.model._meta.get_field(key)
+        for pk in value:
+            if not _holds(field, pk):
+                message = self.error_messages["invalid_pk_value"]
+                raise ValidationError(message, code="invalid_pk_value", params={"pk": pk})
+        return super()._check_values(value)
+
+
+class SafeRelatedFieldsMixin:
+    """Related-record fields of an admin or inline form that answer a malformed id with a form error, never a
+    500: the autocomplete widgets and multiple choices above, in place of Django's own."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelectMultiple(db_field, self.admin_site, using=kwargs.get("using"))
+        kwargs.setdefault("form_class", SafeModelMultipleChoiceField)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class PolicyAdminMixin(SafeRelatedFieldsMixin):
     """ModelAdmin permissions asked of `policy.can`; mix in before ModelAdmin or SimpleHistoryAdmin.
 
     Set the policy action behind each Django permission; `narrow_to_editable` limits the list
@@ -79,12 +144,15 @@ class PolicyAdminMixin:
         return False
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method == "POST":
+        if request.method == "POST" or not policy.can(request.user, Action.VIEW_HISTORY):
             raise PermissionDenied
+        history_model = self.model.history.model
+        if not _holds(self.model._meta.pk, unquote(object_id)) or not _holds(history_model._meta.pk, version_id):
+            raise Http404  # "12/history/abc/" names no version
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
-class PolicyInlineMixin:
+class PolicyInlineMixin(SafeRelatedFieldsMixin):
     """Inline permissions follow the parent record: who may change the record may change its rows.
 
     `obj` is the parent (None on an add page, where `create_action` applies).
