@@ -51,6 +51,7 @@ from bluelight.collaborations.services import (
     collaboration_version_check,
     collaboration_withdraw,
 )
+from bluelight.core.autocomplete import SafeAutocompleteMixin
 from bluelight.core.versions import StaleVersion, version_parse
 from bluelight.organisations.models import REGIONS, Service
 
@@ -117,7 +118,7 @@ class PartnerRegionFilter(admin.SimpleListFilter):
 # Collaborations: inlines -------------------------------------------------------------------
 
 
-class PartnerInline(PolicyInlineMixin, admin.TabularInline):
+class PartnerInline(SafeAutocompleteMixin, PolicyInlineMixin, admin.TabularInline):
     model = Partner
     formset = PartnerFormSet
     fields = ("organisation", "is_lead", "role")
@@ -127,7 +128,7 @@ class PartnerInline(PolicyInlineMixin, admin.TabularInline):
         return 2 if obj is None else 1
 
 
-class BenefitInline(PolicyInlineMixin, admin.TabularInline):
+class BenefitInline(SafeAutocompleteMixin, PolicyInlineMixin, admin.TabularInline):
     model = Benefit
     formset = BenefitFormSet
     extra = 0
@@ -142,7 +143,7 @@ class OutcomeInline(PolicyInlineMixin, admin.TabularInline):
     fields = ("description", "measure", "value")
 
 
-class ContactInline(PolicyInlineMixin, admin.TabularInline):
+class ContactInline(SafeAutocompleteMixin, PolicyInlineMixin, admin.TabularInline):
     """Contacts are personal data: shown to those the policy lets see them."""
 
     model = Contact
@@ -165,7 +166,7 @@ class ProvenanceInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 
 @admin.register(Collaboration)
-class CollaborationAdmin(PolicyAdminMixin, SimpleHistoryAdmin):
+class CollaborationAdmin(SafeAutocompleteMixin, PolicyAdminMixin, SimpleHistoryAdmin):
     """Editors see and change their organisations' records; analysts everything, and publish."""
 
     narrow_to_editable = True
@@ -395,7 +396,7 @@ class CollaborationAdmin(PolicyAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(EvidenceItem)
-class EvidenceItemAdmin(PolicyAdminMixin, SimpleHistoryAdmin):
+class EvidenceItemAdmin(SafeAutocompleteMixin, PolicyAdminMixin, SimpleHistoryAdmin):
     add_action = change_action = delete_action = Action.MANAGE_EVIDENCE
     list_display = ("title", "kind", "strength", "year", "author")
     list_filter = ("kind", "strength", "themes")
