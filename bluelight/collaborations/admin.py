@@ -51,7 +51,6 @@ from bluelight.collaborations.services import (
     collaboration_version_check,
     collaboration_withdraw,
 )
-from bluelight.core.autocomplete import SafeAutocompleteMixin
 from bluelight.core.versions import StaleVersion, version_parse
 from bluelight.organisations.models import REGIONS, Service
 
@@ -118,7 +117,7 @@ class PartnerRegionFilter(admin.SimpleListFilter):
 # Collaborations: inlines -------------------------------------------------------------------
 
 
-class PartnerInline(SafeAutocompleteMixin, PolicyInlineMixin, admin.TabularInline):
+class PartnerInline(PolicyInlineMixin, admin.TabularInline):
     model = Partner
     formset = PartnerFormSet
     fields = ("organisation", "is_lead", "role")
@@ -128,7 +127,7 @@ class PartnerInline(SafeAutocompleteMixin, PolicyInlineMixin, admin.TabularInlin
         return 2 if obj is None else 1
 
 
-class BenefitInline(SafeAutocompleteMixin, PolicyInlineMixin, admin.TabularInline):
+class BenefitInline(PolicyInlineMixin, admin.TabularInline):
     model = Benefit
     formset = BenefitFormSet
     extra = 0
@@ -143,7 +142,7 @@ class OutcomeInline(PolicyInlineMixin, admin.TabularInline):
     fields = ("description", "measure", "value")
 
 
-class ContactInline(SafeAutocompleteMixin, PolicyInlineMixin, admin.TabularInline):
+class ContactInline(PolicyInlineMixin, admin.TabularInline):
     """Contacts are personal data: shown to those the policy lets see them."""
 
     model = Contact
@@ -166,7 +165,7 @@ class ProvenanceInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 
 @admin.register(Collaboration)
-class CollaborationAdmin(SafeAutocompleteMixin, PolicyAdminMixin, SimpleHistoryAdmin):
+class CollaborationAdmin(PolicyAdminMixin, SimpleHistoryAdmin):
     """Editors see and change their organisations' records; analysts everything, and publish."""
 
     narrow_to_editable = True
@@ -396,7 +395,7 @@ class CollaborationAdmin(SafeAutocompleteMixin, PolicyAdminMixin, SimpleHistoryA
 
 
 @admin.register(EvidenceItem)
-class EvidenceItemAdmin(SafeAutocompleteMixin, PolicyAdminMixin, SimpleHistoryAdmin):
+class EvidenceItemAdmin(PolicyAdminMixin, SimpleHistoryAdmin):
     add_action = change_action = delete_action = Action.MANAGE_EVIDENCE
     list_display = ("title", "kind", "strength", "year", "author")
     list_filter = ("kind", "strength", "themes")

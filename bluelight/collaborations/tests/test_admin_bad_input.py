@@ -18,7 +18,7 @@ def refused_as_invalid(response) -> bool:
     return response.status_code == 200 and (NOT_A_CHOICE in page or NOT_A_VALUE in page)
 
 
-@pytest.mark.parametrize("value", ["abc", "999999", "1.5", "-1"])
+@pytest.mark.parametrize("value", ["abc", "999999", "1.5", "-1", "99999999999999999999"])
 def test_a_partner_that_is_not_an_organisation_id_is_a_form_error_on_the_add_page(client, cast, org, value):
     client.force_login(cast.analyst)
     before = counts()
