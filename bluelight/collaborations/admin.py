@@ -161,6 +161,20 @@ class ProvenanceInline(ReadOnlyInlineMixin, admin.TabularInline):
     readonly_fields = fields
 
 
+def entered_in_the_admin_by(user, data) -> str:
+    """The provenance label of a record entered here, which the public page shows: a role or organisation, no username.
+
+    The user stays on the record's first history row, which analysts read.
+    """
+    own = policy.editor_organisation_ids(user)
+    if own:
+        names = sorted({p.organisation.name for p in data.partners if p.organisation.pk in own})
+        who = " and ".join(names) or _("an organisation editor")
+    else:
+        who = _("an administrator") if user.is_admin else _("an analyst")
+    return _("Entered in the admin by %(who)s") % {"who": who}
+
+
 # Collaborations ----------------------------------------------------------------------------
 
 
@@ -312,7 +326,7 @@ class CollaborationAdmin(PolicyAdminMixin, SimpleHistoryAdmin):
             saved = collaboration_create(
                 data=data,
                 source_kind=SourceKind.ENTRY,
-                source_label=f"Entered in the admin by {request.user.get_username()}",
+                source_label=entered_in_the_admin_by(request.user, data),
                 user=request.user,
             )
         # The admin goes on with its own object (the redirect, the log entry): give it the row's identity.

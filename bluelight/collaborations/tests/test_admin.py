@@ -370,7 +370,7 @@ def test_a_valid_post_creates_the_record_with_its_services_derived(client, cast,
     assert created.services == "fire,police"
     assert created.lead == org("surrey_police")
     assert created.benefits.get().amount_gbp == Decimal("25000")
-    assert created.provenance.get().label == "Entered in the admin by analyst"
+    assert created.provenance.get().label == "Entered in the admin by an analyst"  # no username (issue 18)
 
 
 def form_errors(response) -> str:
@@ -453,6 +453,15 @@ def test_editor_adds_a_record_only_with_their_organisation_in_it(client, cast, o
     response = client.post(ADD, add_payload(client, [(org("surrey_police"), True), (org("surrey_frs"), False)]))
     assert response.status_code == 302, form_errors(response)
     assert Collaboration.objects.get().publication == Publication.DRAFT
+
+
+def test_the_provenance_of_an_editors_record_names_their_organisation_not_them(client, cast, org):
+    client.force_login(cast.editor_a)
+    response = client.post(ADD, add_payload(client, [(org("surrey_police"), True), (org("surrey_frs"), False)]))
+    assert response.status_code == 302, form_errors(response)
+    created = Collaboration.objects.get()
+    assert created.provenance.get().label == "Entered in the admin by Surrey Police"
+    assert created.history.get().history_user == cast.editor_a  # analysts still see who, in the history
 
 
 def test_editor_finds_organisations_to_add_as_partners(client, cast):

@@ -188,7 +188,7 @@ def test_the_admin_creates_a_record_through_the_service(client, cast, org, monke
     assert len(calls) == 1 and calls[0]["user"] == cast.analyst
     created = Collaboration.objects.get(title="Joint station at Epsom")
     assert LogEntry.objects.get(object_id=str(created.pk)).action_flag == ADDITION  # the admin's object got its pk
-    assert created.provenance.get().label == "Entered in the admin by analyst"
+    assert created.provenance.get().label == "Entered in the admin by an analyst"  # no username (issue 18)
     partners = Partner.history.filter(collaboration_id=created.pk, history_type="+")
     assert {(v.organisation.slug, v.history_user) for v in partners} == {
         ("surrey_police", cast.analyst),
