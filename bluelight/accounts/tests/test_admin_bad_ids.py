@@ -68,3 +68,15 @@ def test_a_choice_of_records_past_the_id_range_is_a_form_error(client, cast, org
     assert response.status_code == 200
     assert "is not a valid value" in response.content.decode()
     assert list(editor.organisations.values_list("slug", flat=True)) == ["surrey_police"]
+
+
+@pytest.mark.parametrize(
+    ("path", "term", "found"),
+    [("/admin/organisations/organisation/", "Surrey", 2), ("/admin/accounts/user/", "editor_a", 1)],
+)
+def test_a_search_too_long_for_any_record_finds_nothing_rather_than_failing(client, cast, path, term, found):
+    client.force_login(cast.admin)
+    response = client.get(path, {"q": "x" * 100_000})
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == 0
+    assert client.get(path, {"q": term}).context["cl"].result_count >= found  # a search of a usual length runs
