@@ -1,5 +1,7 @@
 """Admin for users (administrators only), and the admin site's policy-driven front door."""
 
+from axes.admin import AccessAttemptAdmin as AxesAccessAttemptAdmin
+from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
@@ -59,3 +61,17 @@ class UserAdmin(PolicyAdminMixin, DjangoUserAdmin):
     @admin.display(description=_("organisations edited"))
     def organisation_names(self, user: User) -> str:
         return ", ".join(o.name for o in user.organisations.all())
+
+
+@admin.register(AccessAttempt)
+class AccessAttemptAdmin(PolicyAdminMixin, AxesAccessAttemptAdmin):
+    """Failed sign-ins counted by django-axes (AXES_ENABLE_ADMIN is off, so it is registered here,
+    under the policy): an administrator unlocks a username by deleting its row."""
+
+    view_action = add_action = change_action = delete_action = Action.MANAGE_USERS
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

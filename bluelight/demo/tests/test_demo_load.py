@@ -1,5 +1,7 @@
 """`demo_load`: the demo world in the database, through every rule, with demo users; loaded once."""
 
+from django.urls import reverse
+
 from bluelight.accounts.models import Role, User
 from bluelight.collaborations.models import Collaboration, EvidenceItem, Provenance, Theme
 from bluelight.demo.services import (
@@ -37,7 +39,9 @@ def test_demo_load_creates_150_published_and_draft_records_evidence_and_a_user_o
         assert set(editor.organisations.values_list("slug", flat=True)) == slugs
         assert Collaboration.objects.involving(editor.organisations.all()).count() >= 3
     assert {(u, p) for u, _role, p in demo_users_credentials()} == {(u, DEMO_PASSWORD) for u in summary.users_created}
-    assert client.login(username="editor.surrey", password=DEMO_PASSWORD)
+    # Through the sign-in page: django-axes needs the request that `client.login()` does not pass.
+    signed_in = client.post(reverse("accounts:login"), {"username": "editor.surrey", "password": DEMO_PASSWORD})
+    assert signed_in.status_code == 302
     assert len(demo_login_lines()) == 5 and "analyst" in demo_login_lines()[2]
     surrey = User.objects.get(username="editor.surrey")
     surrey.set_password("changed-by-the-admin")
