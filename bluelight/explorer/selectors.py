@@ -12,13 +12,17 @@ from dataclasses import dataclass
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from bluelight.accounts import policy
+from bluelight.accounts.models import Role
+from bluelight.accounts.policy import Action
 from bluelight.collaborations.models import (
     Benefit,
     BenefitKind,
     Collaboration,
     Partner,
+    SourceKind,
     Theme,
 )
 from bluelight.collaborations.selectors import collaboration_history
@@ -185,6 +189,48 @@ class CollaborationDetailData:
     history: list | None = None
 
 
+@dataclass
+class ProvenanceLine:
+    label: str
+    reported_by: Organisation | None
+    reported_on: datetime.date | None
+
+
+def provenance_lines(*, user, collaboration: Collaboration, partners: list[Partner]) -> list[ProvenanceLine]:
+    """Where a record comes from, naming no person except to those who read its history.
+
+    A record entered in the admin was once labelled with the username of whoever typed it
+    ("Entered in the admin by editor.surrey"), and such rows stay in databases: so everyone else
+    sees that label rebuilt from the record's author, as the admin now writes it.
+    """
+    sources = list(collaboration.provenance.select_related("reported_by"))
+    if policy.can(user, Action.VIEW_HISTORY, collaboration):
+        return [ProvenanceLine(s.label, s.reported_by, s.reported_on) for s in sources]
+    return [
+        ProvenanceLine(
+            _entry_label(collaboration, partners) if s.kind == SourceKind.ENTRY else s.label,
+            s.reported_by,
+            s.reported_on,
+        )
+        for s in sources
+    ]
+
+
+def _entry_label(collaboration: Collaboration, partners: list[Partner]) -> str:
+    """The wording of `entered_in_the_admin_by` (collaborations/admin.py), from the author of the first version."""
+    first = collaboration.history.order_by("history_date", "history_id").select_related("history_user").first()
+    author = first.history_user if first is not None else None
+    if author is None:
+        return str(SourceKind.ENTRY.label)
+    if author.role == Role.EDITOR:
+        own = set(author.organisations.values_list("pk", flat=True))
+        names = sorted({p.organisation.name for p in partners if p.organisation_id in own})
+        who = " and ".join(names) or _("an organisation editor")
+    else:
+        who = _("an administrator") if author.role == Role.ADMIN or author.is_superuser else _("an analyst")
+    return _("Entered in the admin by %(who)s") % {"who": who}
+
+
 def collaboration_detail_data(*, user, collaboration: Collaboration) -> CollaborationDetailData:
     partners = list(collaboration.partners.select_related("organisation"))
     benefits = list(collaboration.benefits.select_related("accrues_to"))
@@ -200,7 +246,7 @@ def collaboration_detail_data(*, user, collaboration: Collaboration) -> Collabor
         benefit_groups=[g for g in groups if g.benefits],
         outcomes=list(collaboration.outcomes.all()),
         evidence=list(collaboration.evidence.all()),
-        provenance=list(collaboration.provenance.select_related("reported_by")),
+        provenance=provenance_lines(user=user, collaboration=collaboration, partners=partners),
     )
     if policy.can(user, "view_contacts", collaboration):
         data.contacts = list(collaboration.contacts.select_related("organisation"))
