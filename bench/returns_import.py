@@ -118,8 +118,8 @@ def bench_returns_import(rows: int = ROWS) -> dict:
     from django.db import transaction
 
     from bluelight.organisations.models import Organisation
+    from bluelight.returns.imports import return_import
     from bluelight.returns.models import ItemPartner, ReturnItem, Round
-    from bluelight.returns.services import return_import
 
     organisation = (
         Organisation.objects.filter(slug="surrey_police").first()

@@ -305,13 +305,13 @@ def demo_round_load(*, seed: int = DEMO_SEED, today: datetime.date | None = None
     Dates follow the day it is loaded (the round is open "now"); who answered is seeded. No e-mail is
     sent for the demo round.
     """
-    from bluelight.returns import rounds
+    from bluelight.returns import services as returns_services
     from bluelight.returns.models import Return, ReturnState, Round
 
     if Round.objects.filter(name=DEMO_ROUND).exists():
         return
     today = today or timezone.localdate()
-    round_ = rounds.round_open(
+    round_ = returns_services.round_open(
         name=DEMO_ROUND,
         opens_on=today - datetime.timedelta(days=21),
         closes_on=today + datetime.timedelta(days=14),
@@ -334,7 +334,7 @@ def demo_round_load(*, seed: int = DEMO_SEED, today: datetime.date | None = None
     plan.update(fixed)
     by_slug = {o.slug: o for o in organisations}
     for slug, state in plan.items():
-        return_obj = rounds.return_start(round_=round_, organisation=by_slug[slug])
+        return_obj = returns_services.return_start(round_=round_, organisation=by_slug[slug])
         if state == ReturnState.DRAFT:
             continue
         submitted = timezone.make_aware(

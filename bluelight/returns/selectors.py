@@ -1,15 +1,29 @@
-"""Reads for round and return pages: plain data the templates show."""
+"""Reads for round and return pages: plain data the templates show; the known collaborations a return
+starts from; who answered a round (`round_progress`)."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import altair as alt
+from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bluelight.accounts import policy
 from bluelight.accounts.policy import Action
-from bluelight.collaborations.models import Basis, Scope, Status, Theme
+from bluelight.collaborations.models import Basis, Collaboration, Scope, Status, Theme
 from bluelight.core.charts import chart_svg
-from bluelight.organisations.models import Organisation
-from bluelight.returns import rounds
-from bluelight.returns.models import Request, Return, Round
+from bluelight.organisations.models import Organisation, OrganisationType
+from bluelight.returns import emails, template
+from bluelight.returns.models import Request, Return, ReturnState, Round
+
+if TYPE_CHECKING:
+    from bluelight.returns.services import RemindSummary
 
 
 def requests_for_editor(user) -> list[dict]:
@@ -24,15 +38,15 @@ def requests_for_editor(user) -> list[dict]:
     rows = []
     for request in requests:
         ret = returns.get((request.round_id, request.organisation_id))
-        rows.append({"request": request, "return": ret, "state": ret.state if ret else rounds.NOT_STARTED})
+        rows.append({"request": request, "return": ret, "state": ret.state if ret else NOT_STARTED})
     return rows
 
 
 def round_summaries() -> list[dict]:
-    return [{"round": r, "progress": rounds.round_progress(round_=r)} for r in Round.objects.all()]
+    return [{"round": r, "progress": round_progress(round_=r)} for r in Round.objects.all()]
 
 
-def remind_message(summary: rounds.RemindSummary) -> str:
+def remind_message(summary: RemindSummary) -> str:
     parts = [_("Reminders sent to %(n)d organisations.") % {"n": len(summary.reminded)}]
     if summary.already_today:
         parts.append(_("%(n)d already reminded today.") % {"n": len(summary.already_today)})
@@ -44,7 +58,7 @@ def remind_message(summary: rounds.RemindSummary) -> str:
     return " ".join(parts)
 
 
-def progress_chart_svg(progress: rounds.RoundProgress) -> str:
+def progress_chart_svg(progress: RoundProgress) -> str:
     """Returns answered over time against the number asked, with the deadline marked."""
     points = [{"day": day.isoformat(), "answered": count} for day, count in progress.timeline]
     if not points:
@@ -83,7 +97,7 @@ def return_page(user, round_, organisation, return_obj) -> dict:
         "items": items,
         "can_edit": policy.can(user, Action.EDIT_RETURN, target),
         "can_review": policy.can(user, Action.REVIEW_RETURN) and return_obj is not None,
-        "state": return_obj.state if return_obj else rounds.NOT_STARTED,
+        "state": return_obj.state if return_obj else NOT_STARTED,
     }
 
 
@@ -134,3 +148,174 @@ def item_initial(item) -> dict:
 def org_names() -> list[str]:
     """Names offered by the partner fields' browser autocomplete (a datalist: works without JavaScript)."""
     return list(Organisation.objects.order_by("name").values_list("name", flat=True))
+
+
+# --- known collaborations ----------------------------------------------------------------------
+
+
+def known_collaborations(organisation: Organisation):
+    """The organisation's collaborations a return is pre-filled with (published or not, not merged away)."""
+    return (
+        Collaboration.objects.filter(partners__organisation=organisation, merged_into__isnull=True)
+        .select_related("primary_theme")
+        .prefetch_related("partners__organisation", "benefits__accrues_to", "contacts", "outcomes", "evidence")
+        .distinct()
+        .order_by("title")
+    )
+
+
+def item_values_from_collaboration(collaboration: Collaboration, organisation: Organisation) -> dict:
+    """A known collaboration as return-item values, seen from `organisation`.
+
+    Money, basis, price year, benefits, outcomes, evidence and contact come from the template's
+    own row for it, so an online return starts from exactly what the spreadsheet would offer.
+    """
+    row = template.row_from_collaboration(collaboration, organisation)
+    return {
+        "title": collaboration.title,
+        "description": collaboration.description,
+        "lead_organisation": collaboration.lead,
+        "theme": collaboration.primary_theme,
+        "status": collaboration.status,
+        "start_date": collaboration.start_date,
+        "start_precision": collaboration.start_precision,
+        "end_date": collaboration.end_date,
+        "end_precision": collaboration.end_precision,
+        "scope": collaboration.scope,
+        "lessons": collaboration.lessons,
+        "price_year": row.get("price_year"),
+        **{
+            column: Decimal(str(row[column])) if row.get(column) is not None else None
+            for column in template.KIND_COLUMNS.values()
+        },
+        **{
+            name: row.get(name, "")
+            for name in ("savings_basis", "benefits", "outcomes", "evidence_url", "contact_name", "contact_email")
+        },
+    }
+
+
+# --- response tracking -------------------------------------------------------------------------
+
+NOT_STARTED = "not_started"
+PROGRESS_STATES = [
+    NOT_STARTED,
+    ReturnState.DRAFT,
+    ReturnState.RETURNED,
+    ReturnState.SUBMITTED,
+    ReturnState.ACCEPTED,
+]
+
+
+@dataclass
+class ProgressRow:
+    organisation: Organisation
+    state: str
+    items: int
+    submitted_at: datetime.datetime | None
+    reminders_sent: int
+    last_reminded_on: datetime.date | None
+    has_editor: bool
+
+    @property
+    def answered(self) -> bool:
+        return self.state in (ReturnState.SUBMITTED, ReturnState.ACCEPTED)
+
+
+@dataclass
+class Breakdown:
+    label: str
+    total: int
+    counts: dict
+
+    @property
+    def answered(self) -> int:
+        return self.counts.get(ReturnState.SUBMITTED, 0) + self.counts.get(ReturnState.ACCEPTED, 0)
+
+    @property
+    def percent_answered(self) -> int:
+        return round(100 * self.answered / self.total) if self.total else 0
+
+
+@dataclass
+class RoundProgress:
+    round: Round
+    rows: list[ProgressRow]
+    by_type: list[Breakdown]
+    by_region: list[Breakdown]
+    overall: Breakdown
+    days_to_deadline: int
+    timeline: list[tuple[datetime.date, int]]
+
+    @property
+    def without_editor(self) -> int:
+        return sum(1 for r in self.rows if not r.has_editor)
+
+    @property
+    def to_chase(self) -> list[ProgressRow]:
+        order = {NOT_STARTED: 0, ReturnState.RETURNED: 1, ReturnState.DRAFT: 2}
+        return sorted((r for r in self.rows if not r.answered), key=lambda r: (order[r.state], r.organisation.name))
+
+    def as_json(self) -> dict:
+        def breakdown(b: Breakdown) -> dict:
+            return {
+                "label": b.label,
+                "total": b.total,
+                "counts": b.counts,
+                "percent_answered": b.percent_answered,
+            }
+
+        return {
+            "round": self.round.name,
+            "days_to_deadline": self.days_to_deadline,
+            "overall": breakdown(self.overall),
+            "by_type": [breakdown(b) for b in self.by_type],
+            "by_region": [breakdown(b) for b in self.by_region],
+            "organisations": [
+                {"id": r.organisation.slug, "name": r.organisation.name, "state": r.state, "items": r.items}
+                for r in self.rows
+            ],
+        }
+
+
+def round_progress(*, round_: Round, today: datetime.date | None = None) -> RoundProgress:
+    """Who answered: each organisation's state, counts and percentages by type and region, the timeline."""
+    requests = list(round_.requests.select_related("organisation"))
+    returns = {r.organisation_id: r for r in Return.objects.filter(round=round_).annotate(n_items=Count("items"))}
+    editors = emails.editor_emails([r.organisation_id for r in requests])
+    rows = []
+    for request in requests:
+        ret = returns.get(request.organisation_id)
+        rows.append(
+            ProgressRow(
+                organisation=request.organisation,
+                state=ret.state if ret else NOT_STARTED,
+                items=ret.n_items if ret else 0,
+                submitted_at=ret.submitted_at if ret else None,
+                reminders_sent=request.reminders_sent,
+                last_reminded_on=request.last_reminded_on,
+                has_editor=bool(editors.get(request.organisation_id)),
+            )
+        )
+
+    def breakdowns(key) -> list[Breakdown]:
+        groups: dict[str, Counter] = defaultdict(Counter)
+        for row in rows:
+            groups[key(row)][row.state] += 1
+        return [Breakdown(label, sum(c.values()), dict(c)) for label, c in sorted(groups.items())]
+
+    overall = Breakdown(_("All organisations"), len(rows), dict(Counter(r.state for r in rows)))
+    submitted_days = sorted(timezone.localtime(r.submitted_at).date() for r in rows if r.answered and r.submitted_at)
+    timeline, running = [], 0
+    for day, count in sorted(Counter(submitted_days).items()):
+        running += count
+        timeline.append((day, running))
+    return RoundProgress(
+        round=round_,
+        rows=rows,
+        by_type=breakdowns(lambda r: str(OrganisationType(r.organisation.type).label)),
+        by_region=breakdowns(lambda r: r.organisation.region or _("No region")),
+        overall=overall,
+        days_to_deadline=round_.days_to_deadline(today),
+        timeline=timeline,
+    )

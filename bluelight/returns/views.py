@@ -16,7 +16,7 @@ from bluelight.accounts import policy
 from bluelight.accounts.policy import Action
 from bluelight.core.forms import form_add_service_errors
 from bluelight.organisations.models import Organisation
-from bluelight.returns import items, rounds, selectors, services
+from bluelight.returns import imports, selectors, services
 from bluelight.returns.forms import ItemForm, ReviewForm, RoundForm, UploadForm
 from bluelight.returns.models import Request, Return, ReturnItem, Round
 from bluelight.returns.sheet import SheetRefused, size_check
@@ -61,7 +61,7 @@ def round_create(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            round_ = rounds.round_open(**data, user=request.user)
+            round_ = services.round_open(**data, user=request.user)
         except ValidationError as exc:
             form_add_service_errors(form, exc)
         else:
@@ -77,17 +77,17 @@ def round_create(request):
 def round_dashboard(request, round_id: int):
     round_ = _round_for_analyst(request.user, round_id)
     if request.method == "POST" and request.POST.get("action") == "remind":
-        summary = rounds.round_remind(round_=round_)
+        summary = services.round_remind(round_=round_)
         messages.success(request, selectors.remind_message(summary))
         return redirect(round_)
-    progress = rounds.round_progress(round_=round_)
+    progress = selectors.round_progress(round_=round_)
     return render(request, "returns/round_dashboard.html", {"round": round_, "progress": progress})
 
 
 @login_required
 def round_progress_chart(request, round_id: int):
     round_ = _round_for_analyst(request.user, round_id)
-    svg = selectors.progress_chart_svg(rounds.round_progress(round_=round_))
+    svg = selectors.progress_chart_svg(selectors.round_progress(round_=round_))
     return HttpResponse(svg, content_type="image/svg+xml")
 
 
@@ -97,7 +97,7 @@ def return_overview(request, round_id: int, org: str):
     if request.method == "POST" and request.POST.get("action") == "start":
         policy.require(request.user, Action.EDIT_RETURN, return_obj or request_obj)
         try:
-            rounds.return_start(round_=round_, organisation=organisation, user=request.user)
+            services.return_start(round_=round_, organisation=organisation, user=request.user)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         return redirect("returns:return_overview", round_.pk, organisation.slug)
@@ -116,9 +116,9 @@ def item_edit(request, round_id: int, org: str, item_id: int | None = None):
     if request.method == "POST":
         form = ItemForm(request.POST, **choices)
         form.is_valid()
-        data, errors = items.return_item_check(return_obj=return_obj, item=item, cells=form.cells())
+        data, errors = services.return_item_check(return_obj=return_obj, item=item, cells=form.cells())
         if not errors:
-            items.return_item_save(return_obj=return_obj, item=item, data=data, user=request.user)
+            services.return_item_save(return_obj=return_obj, item=item, data=data, user=request.user)
             messages.success(request, _("Saved %(title)s.") % {"title": data.title})
             return redirect("returns:return_overview", round_.pk, organisation.slug)
         for error in errors:
@@ -137,7 +137,7 @@ def item_edit(request, round_id: int, org: str, item_id: int | None = None):
 def item_remove(request, round_id: int, org: str, item_id: int):
     round_, organisation, _request, return_obj = _return_context(request.user, round_id, org, Action.EDIT_RETURN)
     item = get_object_or_404(ReturnItem, pk=item_id, return_obj=return_obj)
-    items.return_item_remove(item=item)
+    services.return_item_remove(item=item)
     messages.success(request, _("Removed %(title)s from the return.") % {"title": item.title})
     return redirect("returns:return_overview", round_.pk, organisation.slug)
 
@@ -149,7 +149,7 @@ def return_submit_view(request, round_id: int, org: str):
     if return_obj is None:
         raise Http404
     try:
-        rounds.return_submit(return_obj=return_obj, user=request.user)
+        services.return_submit(return_obj=return_obj, user=request.user)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -169,10 +169,12 @@ def return_review(request, round_id: int, org: str):
     if form.is_valid():
         try:
             if form.cleaned_data["decision"] == "accept":
-                rounds.return_accept(return_obj=return_obj, user=request.user)
+                services.return_accept(return_obj=return_obj, user=request.user)
                 messages.success(request, _("Return accepted."))
             else:
-                rounds.return_send_back(return_obj=return_obj, comment=form.cleaned_data["comment"], user=request.user)
+                services.return_send_back(
+                    return_obj=return_obj, comment=form.cleaned_data["comment"], user=request.user
+                )
                 messages.success(request, _("Return sent back for changes."))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
@@ -212,7 +214,7 @@ def return_upload(request, round_id: int, org: str):
             return redirect("returns:return_upload", round_.pk, organisation.slug)
         path = _upload_dir() / token
         content = path.read_bytes()
-        result = services.return_import(
+        result = imports.return_import(
             round=round_, organisation=organisation, content=content, filename=pending["filename"], user=request.user
         )
         path.unlink(missing_ok=True)
@@ -233,7 +235,7 @@ def return_upload(request, round_id: int, org: str):
                 form.add_error("file", str(exc))
                 return render(request, "returns/upload.html", context, status=400)
             content = upload.read()
-            result = services.return_import(
+            result = imports.return_import(
                 round=round_, organisation=organisation, content=content, filename=upload.name, dry_run=True
             )
             context["result"] = result

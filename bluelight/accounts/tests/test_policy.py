@@ -208,13 +208,13 @@ def test_editable_collaborations_agree_with_can_edit_for_every_actor(cast, recor
 def surrey_round(cast, org):
     import datetime
 
-    from bluelight.returns import rounds
+    from bluelight.returns import services as returns_services
 
-    round_ = rounds.round_open(
+    round_ = returns_services.round_open(
         name="Summer 2026", opens_on=datetime.date(2026, 6, 1), closes_on=datetime.date(2026, 6, 30),
         regions=["South East"],
     )
-    return round_, rounds.return_start(round_=round_, organisation=org("surrey_police"))
+    return round_, returns_services.return_start(round_=round_, organisation=org("surrey_police"))
 
 
 RETURN_TABLE = {

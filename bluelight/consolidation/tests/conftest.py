@@ -5,16 +5,16 @@ import datetime
 import pytest
 
 from bluelight.organisations.models import Organisation
-from bluelight.returns import rounds
+from bluelight.returns import services as returns_services
+from bluelight.returns.imports import return_import
 from bluelight.returns.models import Return, ReturnState
-from bluelight.returns.services import return_import
 from bluelight.returns.tests.conftest import csv_bytes, good_row
 
 
 @pytest.fixture
 def round_(register):
     today = datetime.date.today()
-    return rounds.round_open(
+    return returns_services.round_open(
         name="Consolidation round",
         opens_on=today,
         closes_on=today + datetime.timedelta(days=30),
@@ -36,7 +36,7 @@ def report(round_):
         organisation = Organisation.objects.get(slug=slug)
         current = Return.objects.filter(round=round_, organisation=organisation).first()
         if current is not None and current.state == ReturnState.SUBMITTED:
-            rounds.return_send_back(return_obj=current, comment="Add another collaboration.")
+            returns_services.return_send_back(return_obj=current, comment="Add another collaboration.")
         result = return_import(
             round=round_,
             organisation=organisation,
@@ -45,7 +45,7 @@ def report(round_):
         )
         assert result.ok, [str(e) for e in result.errors]
         if submit:
-            rounds.return_submit(return_obj=Return.objects.get(pk=result.return_id))
+            returns_services.return_submit(return_obj=Return.objects.get(pk=result.return_id))
         return result
 
     return stage

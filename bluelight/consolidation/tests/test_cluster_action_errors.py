@@ -9,7 +9,7 @@ from django.urls import reverse
 from bluelight.consolidation import services
 from bluelight.consolidation.models import Cluster, ClusterItem
 from bluelight.consolidation.tests.test_merge import EPSOM, three_reports
-from bluelight.returns import rounds
+from bluelight.returns import services as returns_services
 
 
 @pytest.fixture
@@ -76,7 +76,7 @@ def test_join_with_a_cluster_id_that_is_not_a_number_says_so(analyst, cluster, v
 
 def test_join_with_a_cluster_of_another_round_is_refused(analyst, cluster, round_):
     today = datetime.date.today()
-    other_round = rounds.round_open(
+    other_round = returns_services.round_open(
         name="Another round", opens_on=today, closes_on=today, regions=["South East"], notify=False
     )
     elsewhere = Cluster.objects.create(round=other_round)

@@ -10,8 +10,8 @@ from django.urls import reverse
 from bluelight.collaborations.tests.factories import make_collaboration
 from bluelight.consolidation.models import Cluster, ClusterItem, ClusterState, ConfidenceBand
 from bluelight.consolidation.tests.test_merge import three_reports
+from bluelight.returns.imports import return_import
 from bluelight.returns.models import ReturnItem
-from bluelight.returns.services import return_import
 from bluelight.returns.tests.conftest import csv_bytes, good_row
 
 
@@ -29,7 +29,7 @@ def clustered(round_, *references, score: float, existing=None, state=ClusterSta
 def many_reports(round_, slug: str, references: list[str], partners: str = "Surrey Fire and Rescue Service") -> None:
     """One organisation's submitted return with a row for each reference (quicker than one import each)."""
     from bluelight.organisations.models import Organisation
-    from bluelight.returns import rounds
+    from bluelight.returns import services as returns_services
     from bluelight.returns.models import Return
 
     rows = [
@@ -39,7 +39,7 @@ def many_reports(round_, slug: str, references: list[str], partners: str = "Surr
         round=round_, organisation=Organisation.objects.get(slug=slug), content=csv_bytes(rows), filename="r.csv"
     )
     assert result.ok, [str(e) for e in result.errors]
-    rounds.return_submit(return_obj=Return.objects.get(pk=result.return_id))
+    returns_services.return_submit(return_obj=Return.objects.get(pk=result.return_id))
 
 
 @pytest.fixture

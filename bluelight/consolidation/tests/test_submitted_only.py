@@ -8,7 +8,7 @@ from bluelight.consolidation import services
 from bluelight.consolidation.models import ClusterItem, ClusterState
 from bluelight.consolidation.tests.test_merge import EPSOM, three_reports
 from bluelight.organisations.models import Organisation
-from bluelight.returns import rounds
+from bluelight.returns import services as returns_services
 from bluelight.returns.models import Return
 
 DRAFT = dict(EPSOM, title="WORK IN PROGRESS Epsom station", description="Police and fire share the Epsom station.")
@@ -36,14 +36,14 @@ def test_items_of_a_draft_return_stay_out_of_matching_and_out_of_the_record(roun
 
 def test_items_of_a_return_sent_back_for_changes_stay_out_of_matching(round_, report):
     three_reports(report)
-    rounds.return_send_back(return_obj=return_of(round_, "south_east_coast_as"), comment="Check the savings.")
+    returns_services.return_send_back(return_obj=return_of(round_, "south_east_coast_as"), comment="Check the savings.")
     services.consolidation_propose(round_=round_)
     assert clustered_references(round_) == {"SP1", "F7"}
 
 
 def test_items_of_an_accepted_return_are_consolidated(round_, report):
     three_reports(report)
-    rounds.return_accept(return_obj=return_of(round_, "surrey_police"))
+    returns_services.return_accept(return_obj=return_of(round_, "surrey_police"))
     services.consolidation_propose(round_=round_)
     assert clustered_references(round_) == {"SP1", "F7", "AMB-3"}
 
@@ -51,7 +51,7 @@ def test_items_of_an_accepted_return_are_consolidated(round_, report):
 def test_a_merge_refuses_a_cluster_with_an_item_whose_return_was_sent_back_since_matching(round_, report):
     three_reports(report)
     cluster = services.consolidation_propose(round_=round_)[0]
-    rounds.return_send_back(return_obj=return_of(round_, "south_east_coast_as"), comment="Check the savings.")
+    returns_services.return_send_back(return_obj=return_of(round_, "south_east_coast_as"), comment="Check the savings.")
     with pytest.raises(ValidationError) as refused:
         services.cluster_merge(cluster=cluster)
     message = " ".join(refused.value.messages)

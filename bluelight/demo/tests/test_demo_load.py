@@ -85,12 +85,12 @@ def test_demo_load_loads_missing_reference_data_first(register):
 
 
 def test_demo_load_opens_a_demo_round_with_returns_in_every_state_and_sends_no_mail(register, mailoutbox):
-    from bluelight.returns import rounds
+    from bluelight.returns import selectors as returns_selectors
     from bluelight.returns.models import Return, Round
 
     demo_load()
     round_ = Round.objects.get(name__endswith="(demo)")
-    progress = rounds.round_progress(round_=round_)
+    progress = returns_selectors.round_progress(round_=round_)
     assert {row.state for row in progress.rows} == {"not_started", "draft", "returned", "submitted", "accepted"}
     assert 0 < progress.overall.answered < progress.overall.total
     assert len(progress.timeline) > 3

@@ -20,7 +20,7 @@ from bluelight.editions.models import Edition
 from bluelight.editions.report import render
 from bluelight.editions.report.figures import overview_build
 from bluelight.editions.services import edition_publish
-from bluelight.returns import rounds
+from bluelight.returns import services as returns_services
 from bluelight.returns.models import Return, ReturnState
 
 FAKE_PDF = b"%PDF-1.7\n% stand-in for a typeset report\n%%EOF\n"
@@ -178,7 +178,7 @@ def test_the_progress_bar_redraws_one_line_on_a_terminal():
 
 def test_publish_with_a_round_freezes_who_was_asked_and_who_answered(register, org):
     """`editions publish --round`: the response rates of the round go into the edition and its report."""
-    round_ = rounds.round_open(
+    round_ = returns_services.round_open(
         name="Summer 2014 call for examples",
         opens_on=datetime.date(2014, 6, 1),
         closes_on=datetime.date(2014, 8, 31),
@@ -193,7 +193,7 @@ def test_publish_with_a_round_freezes_who_was_asked_and_who_answered(register, o
         ("surrey_frs", ReturnState.DRAFT, None),  # started, never sent: not an answer
         ("east_sussex_frs", ReturnState.SUBMITTED, late),  # answered, but after the round closed
     ]:
-        started = rounds.return_start(round_=round_, organisation=org(slug))
+        started = returns_services.return_start(round_=round_, organisation=org(slug))
         Return.objects.filter(pk=started.pk).update(state=state, submitted_at=submitted)
     make_collaboration("surrey_police", "surrey_frs")
 

@@ -185,7 +185,7 @@ def test_a_confirmation_made_on_counts_that_have_since_changed_is_asked_again(cl
 
 
 def test_a_date_in_the_future_or_a_round_that_had_not_opened_is_refused_with_the_reason(client, cast, editions):
-    from bluelight.returns import rounds
+    from bluelight.returns import services as returns_services
 
     client.force_login(cast.analyst)
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
@@ -200,7 +200,7 @@ def test_a_date_in_the_future_or_a_round_that_had_not_opened_is_refused_with_the
     )
     assert "is in the future" in html.unescape(response.content.decode())
 
-    round_ = rounds.round_open(
+    round_ = returns_services.round_open(
         name="Autumn call", opens_on=datetime.date(2026, 11, 10), closes_on=datetime.date(2026, 12, 20), notify=False
     )
     response = client.post(

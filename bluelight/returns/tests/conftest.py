@@ -81,7 +81,7 @@ def surrey_police(org):
 @pytest.fixture
 def parse(surrey_police, summer):
     """Parse file bytes as Surrey Police's return for the summer round (no writes)."""
-    from bluelight.returns.sheet import sheet_parse
+    from bluelight.returns.rows import sheet_parse
 
     def run(content: bytes, filename: str = "return.xlsx"):
         return sheet_parse(content=content, filename=filename, organisation=surrey_police, day=summer.reference_date)
@@ -92,7 +92,7 @@ def parse(surrey_police, summer):
 @pytest.fixture
 def import_file(surrey_police, summer):
     """Import file bytes as Surrey Police's return for the summer round."""
-    from bluelight.returns.services import return_import
+    from bluelight.returns.imports import return_import
 
     def run(content: bytes, filename: str = "return.xlsx", **kwargs):
         return return_import(round=summer, organisation=surrey_police, content=content, filename=filename, **kwargs)

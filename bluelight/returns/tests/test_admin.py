@@ -4,18 +4,18 @@ import datetime
 
 from django.urls import reverse
 
-from bluelight.returns import rounds
+from bluelight.returns import services
 
 
 def test_analyst_reads_rounds_returns_and_items_in_the_admin(client, cast, org):
-    round_ = rounds.round_open(
+    round_ = services.round_open(
         name="Admin round",
         opens_on=datetime.date(2026, 6, 1),
         closes_on=datetime.date(2026, 6, 30),
         regions=["South East"],
         notify=False,
     )
-    return_obj = rounds.return_start(round_=round_, organisation=org("surrey_police"))
+    return_obj = services.return_start(round_=round_, organisation=org("surrey_police"))
     client.force_login(cast.analyst)
     for url in (
         reverse("admin:returns_round_changelist"),

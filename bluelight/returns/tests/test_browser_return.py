@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from bluelight.collaborations.tests.factories import make_collaboration
-from bluelight.returns import rounds
+from bluelight.returns import services
 from bluelight.returns.models import Return, ReturnItem, ReturnState
 from bluelight.returns.tests.conftest import csv_bytes, good_row
 
@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser"), pytest.ma
 def open_round(cast):
     make_collaboration("surrey_police", "surrey_frs", title="Shared fleet workshop")
     today = datetime.date.today()
-    return rounds.round_open(
+    return services.round_open(
         name="Summer call", opens_on=today, closes_on=today + datetime.timedelta(days=21), regions=["South East"]
     )
 

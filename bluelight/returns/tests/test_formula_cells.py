@@ -11,8 +11,9 @@ from bluelight.collaborations.models import Theme
 from bluelight.collaborations.tests.factories import make_collaboration
 from bluelight.core.tests.test_spreadsheets import HOSTILE
 from bluelight.organisations.models import Alias
-from bluelight.returns import rounds
-from bluelight.returns.services import return_import, template_build
+from bluelight.returns import services
+from bluelight.returns.imports import return_import
+from bluelight.returns.services import template_build
 from bluelight.returns.sheet import COLUMNS
 
 HOSTILE_COLUMNS = ("title", "description", "benefits", "contact_name", "outcomes", "lessons")
@@ -61,7 +62,7 @@ def hostile(org):
 @pytest.fixture
 def round_(register):
     today = datetime.date.today()
-    return rounds.round_open(
+    return services.round_open(
         name="Summer round",
         opens_on=today,
         closes_on=today + datetime.timedelta(days=30),
@@ -103,7 +104,7 @@ def test_the_blank_template_writes_hostile_theme_and_organisation_names_as_text(
 
 def test_the_return_download_writes_hostile_items_as_text(hostile, round_, org):
     frs = org("surrey_frs")
-    rounds.return_start(round_=round_, organisation=frs)
+    services.return_start(round_=round_, organisation=frs)
     book = openpyxl.load_workbook(io.BytesIO(template_build(round=round_, organisation=frs)))
     assert formulas(book) == []
     assert_hostile_rows_are_text(book)
@@ -113,7 +114,7 @@ def test_the_return_download_writes_hostile_items_as_text(hostile, round_, org):
 def test_a_hostile_title_downloaded_and_uploaded_back_is_unchanged(text, round_, org):
     make_collaboration("surrey_police", "surrey_frs", title=text, description=text)
     frs = org("surrey_frs")
-    return_obj = rounds.return_start(round_=round_, organisation=frs)
+    return_obj = services.return_start(round_=round_, organisation=frs)
     item = return_obj.items.get()
     assert item.title == text
 

@@ -51,11 +51,11 @@ def test_import_with_submit_and_dry_run_submits_nothing(good_file, summer):
 
 
 def test_import_with_submit_of_a_return_sent_back_submits_it_again(good_file, summer):
-    from bluelight.returns import rounds
+    from bluelight.returns import services
 
     run("import", str(good_file), *SURREY, "--submit")
     return_obj = Return.objects.get()
-    rounds.return_send_back(return_obj=return_obj, comment="Add the savings.")
+    services.return_send_back(return_obj=return_obj, comment="Add the savings.")
     data = json.loads(run("import", str(good_file), *SURREY, "--submit", "--json")[1])
     assert data["submitted"] is True
     return_obj.refresh_from_db()

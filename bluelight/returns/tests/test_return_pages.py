@@ -9,7 +9,7 @@ from django.core import mail
 from django.urls import reverse
 
 from bluelight.collaborations.tests.factories import make_collaboration
-from bluelight.returns import rounds
+from bluelight.returns import services
 from bluelight.returns.models import Request, Return, ReturnItem, ReturnState, Round
 from bluelight.returns.tests.conftest import csv_bytes, good_row
 
@@ -17,7 +17,7 @@ from bluelight.returns.tests.conftest import csv_bytes, good_row
 @pytest.fixture
 def round_(cast):
     today = datetime.date.today()
-    return rounds.round_open(
+    return services.round_open(
         name="Summer round", opens_on=today, closes_on=today + datetime.timedelta(days=30), regions=["South East"]
     )
 
@@ -93,11 +93,11 @@ def test_editors_and_the_public_cannot_open_rounds(client, cast):
 
 
 def test_dashboard_shows_each_state_counts_and_who_to_chase(client, cast, round_, org):
-    submitted = rounds.return_start(round_=round_, organisation=org("kent_frs"))
+    submitted = services.return_start(round_=round_, organisation=org("kent_frs"))
     Return.objects.filter(pk=submitted.pk).update(
         state=ReturnState.SUBMITTED, submitted_at=datetime.datetime.now(datetime.UTC)
     )
-    rounds.return_start(round_=round_, organisation=org("surrey_police"))
+    services.return_start(round_=round_, organisation=org("surrey_police"))
     client.force_login(cast.analyst)
     html = client.get(round_.get_absolute_url()).content.decode()
     asked = round_.requests.count()
@@ -179,8 +179,8 @@ def test_a_submitted_return_is_read_only_to_the_editor_until_sent_back(client, c
 
 def test_analyst_must_say_what_to_change_when_sending_back(client, cast, round_, org):
     make_collaboration("surrey_police", "surrey_frs")
-    return_obj = rounds.return_start(round_=round_, organisation=org("surrey_police"))
-    rounds.return_submit(return_obj=return_obj)
+    return_obj = services.return_start(round_=round_, organisation=org("surrey_police"))
+    services.return_submit(return_obj=return_obj)
     client.force_login(cast.analyst)
     response = client.post(
         reverse("returns:return_review", args=[round_.pk, "surrey_police"]), {"decision": "send_back", "comment": ""}

@@ -16,9 +16,10 @@ from django.urls import reverse
 
 from bluelight.collaborations import rules
 from bluelight.collaborations.tests.factories import make_collaboration, saving
-from bluelight.returns import rounds, selectors
+from bluelight.returns import selectors, services
+from bluelight.returns.imports import return_import
 from bluelight.returns.models import ItemAction, Return
-from bluelight.returns.services import return_import, template_build
+from bluelight.returns.services import template_build
 from bluelight.returns.sheet import COLUMNS, cell_text
 from bluelight.returns.tests.conftest import good_row, xlsx_bytes
 
@@ -26,7 +27,7 @@ from bluelight.returns.tests.conftest import good_row, xlsx_bytes
 @pytest.fixture
 def round_(cast):
     today = datetime.date.today()
-    return rounds.round_open(
+    return services.round_open(
         name="Summer round", opens_on=today, closes_on=today + datetime.timedelta(days=30), regions=["South East"]
     )
 
@@ -326,7 +327,7 @@ def test_partners_formed_by_a_merger_after_the_start_come_back_as_themselves(rou
     make_collaboration(
         "hampshire_iow_frs", "hampshire_iow_constabulary", start_date=datetime.date(2016, 1, 1), start_precision="year"
     )
-    return_obj = rounds.return_start(round_=round_, organisation=police)
+    return_obj = services.return_start(round_=round_, organisation=police)
     before = snapshot(return_obj)
     content = template_build(round=round_, organisation=police)
     result = return_import(round=round_, organisation=police, content=content, filename="hants.xlsx")

@@ -8,14 +8,14 @@ from django.core.exceptions import ValidationError
 
 from bluelight.collaborations.tests.factories import make_collaboration
 from bluelight.organisations.models import Organisation
-from bluelight.returns import rounds
+from bluelight.returns import selectors, services
 from bluelight.returns.models import ItemAction, Request, Return, ReturnState, Round
 
 OPENS, CLOSES = datetime.date(2026, 6, 1), datetime.date(2026, 6, 30)
 
 
 def open_round(**kwargs):
-    return rounds.round_open(name=kwargs.pop("name", "Summer 2026"), opens_on=OPENS, closes_on=CLOSES, **kwargs)
+    return services.round_open(name=kwargs.pop("name", "Summer 2026"), opens_on=OPENS, closes_on=CLOSES, **kwargs)
 
 
 def test_a_round_for_one_region_asks_every_force_fire_service_and_ambulance_trust_there(register):
@@ -49,7 +49,7 @@ def test_opening_a_round_emails_the_editors_of_each_organisation_asked(cast, dja
 
 def test_a_round_that_closes_before_it_opens_is_refused_and_nothing_is_written(register):
     with pytest.raises(ValidationError) as exc:
-        rounds.round_open(name="Backwards", opens_on=CLOSES, closes_on=OPENS)
+        services.round_open(name="Backwards", opens_on=CLOSES, closes_on=OPENS)
     assert "closing date" in str(exc.value)
     assert not Round.objects.exists() and not Request.objects.exists()
 
@@ -62,7 +62,7 @@ def test_a_round_that_asks_nobody_is_refused(register):
 def test_a_return_starts_prefilled_with_the_organisations_known_collaborations(register, org):
     known = make_collaboration("surrey_police", "surrey_frs", title="Joint station at Epsom")
     round_ = open_round(regions=["South East"])
-    return_obj = rounds.return_start(round_=round_, organisation=org("surrey_frs"))
+    return_obj = services.return_start(round_=round_, organisation=org("surrey_frs"))
     item = return_obj.items.get()
     assert item.known_collaboration == known and item.action == ItemAction.CONFIRM
     assert item.title == "Joint station at Epsom"
@@ -72,45 +72,45 @@ def test_a_return_starts_prefilled_with_the_organisations_known_collaborations(r
 def test_submit_send_back_and_accept_move_the_return_through_its_states(register, org):
     make_collaboration("surrey_police", "surrey_frs")
     round_ = open_round(regions=["South East"])
-    return_obj = rounds.return_start(round_=round_, organisation=org("surrey_police"))
-    rounds.return_submit(return_obj=return_obj)
+    return_obj = services.return_start(round_=round_, organisation=org("surrey_police"))
+    services.return_submit(return_obj=return_obj)
     with pytest.raises(ValidationError, match="already been submitted"):
-        rounds.return_submit(return_obj=return_obj)
+        services.return_submit(return_obj=return_obj)
     with pytest.raises(ValidationError, match="Say what"):
-        rounds.return_send_back(return_obj=return_obj, comment=" ")
-    rounds.return_send_back(return_obj=return_obj, comment="Add the savings basis")
+        services.return_send_back(return_obj=return_obj, comment=" ")
+    services.return_send_back(return_obj=return_obj, comment="Add the savings basis")
     return_obj.refresh_from_db()
     assert return_obj.state == ReturnState.RETURNED and return_obj.analyst_comment == "Add the savings basis"
-    rounds.return_submit(return_obj=return_obj)
-    rounds.return_accept(return_obj=return_obj)
+    services.return_submit(return_obj=return_obj)
+    services.return_accept(return_obj=return_obj)
     assert Return.objects.get(pk=return_obj.pk).state == ReturnState.ACCEPTED
 
 
 def test_reminders_go_to_those_who_have_not_submitted_and_never_twice_a_day(cast, org):
     round_ = open_round(regions=["South East"])
-    surrey_return = rounds.return_start(round_=round_, organisation=org("surrey_police"))
+    surrey_return = services.return_start(round_=round_, organisation=org("surrey_police"))
     Return.objects.filter(pk=surrey_return.pk).update(state=ReturnState.SUBMITTED)
     mail.outbox.clear()
     day = datetime.date(2026, 6, 20)
-    first = rounds.round_remind(round_=round_, today=day)
+    first = services.round_remind(round_=round_, today=day)
     assert first.reminded == ["Kent Fire and Rescue Service"]
     assert [m.to for m in mail.outbox] == [["b@example.org"]]
     assert "Reminder" in mail.outbox[0].subject
     assert "Surrey Police" not in first.reminded + first.no_editor
-    again = rounds.round_remind(round_=round_, today=day)
+    again = services.round_remind(round_=round_, today=day)
     assert again.reminded == [] and again.already_today == ["Kent Fire and Rescue Service"]
     assert len(mail.outbox) == 1
-    next_day = rounds.round_remind(round_=round_, today=day + datetime.timedelta(days=1))
+    next_day = services.round_remind(round_=round_, today=day + datetime.timedelta(days=1))
     assert next_day.reminded == ["Kent Fire and Rescue Service"]
     assert Request.objects.get(round=round_, organisation__slug="kent_frs").reminders_sent == 2
 
 
 def test_progress_counts_states_by_type_and_region_and_lists_who_to_chase(register, org):
     round_ = open_round(regions=["South East"], types=["police_force", "fire_and_rescue"])
-    submitted = rounds.return_start(round_=round_, organisation=org("surrey_police"))
+    submitted = services.return_start(round_=round_, organisation=org("surrey_police"))
     Return.objects.filter(pk=submitted.pk).update(state=ReturnState.SUBMITTED)
-    rounds.return_start(round_=round_, organisation=org("kent_frs"))
-    progress = rounds.round_progress(round_=round_, today=datetime.date(2026, 6, 20))
+    services.return_start(round_=round_, organisation=org("kent_frs"))
+    progress = selectors.round_progress(round_=round_, today=datetime.date(2026, 6, 20))
     states = {r.organisation.slug: r.state for r in progress.rows}
     assert states["surrey_police"] == "submitted" and states["kent_frs"] == "draft"
     assert states["kent_police"] == "not_started"
@@ -160,7 +160,7 @@ def test_an_online_return_starts_from_what_the_template_offers_for_a_known_colla
         outcomes=[rules.OutcomeData("Response four minutes faster")],
     )
     round_ = open_round(regions=["South East"])
-    item = rounds.return_start(round_=round_, organisation=surrey).items.get()
+    item = services.return_start(round_=round_, organisation=surrey).items.get()
     row = row_from_collaboration(known, surrey)
     assert item.annual_savings_gbp == Decimal("1500") == Decimal(str(row["annual_savings_gbp"]))
     assert item.savings_basis == row["savings_basis"] == "estimated"  # the weakest claim

@@ -5,7 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from bluelight.returns.sheet import COLUMNS, REQUIRED_COLUMNS, CellError, money_parse
+from bluelight.returns.rows import CellError, money_parse
+from bluelight.returns.sheet import COLUMNS, REQUIRED_COLUMNS
 from bluelight.returns.tests.conftest import csv_bytes, good_row, xlsx_bytes
 
 

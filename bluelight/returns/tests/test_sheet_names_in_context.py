@@ -2,7 +2,7 @@
 
 import pytest
 
-from bluelight.returns.sheet import sheet_parse
+from bluelight.returns.rows import sheet_parse
 from bluelight.returns.tests.conftest import csv_bytes, good_row
 
 

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from bluelight.collaborations.tests.factories import make_collaboration
-from bluelight.returns import rounds, selectors
+from bluelight.returns import selectors, services
 from bluelight.returns.models import Return, ReturnItem
 from bluelight.returns.sheet import DOWNLOADED_AT_NAME, VERSIONS_SHEET, cell_text
 from bluelight.returns.tests.conftest import good_row, xlsx_bytes
@@ -32,7 +32,7 @@ UTC = datetime.UTC
 @pytest.fixture
 def round_(cast):
     today = datetime.date.today()
-    return rounds.round_open(
+    return services.round_open(
         name="Winter round", opens_on=today, closes_on=today + datetime.timedelta(days=30), regions=["South East"]
     )
 

@@ -9,9 +9,9 @@ from django.db import transaction
 
 from bluelight.organisations.models import Organisation
 from bluelight.organisations.resolution import Resolver
+from bluelight.returns.imports import return_import
 from bluelight.returns.models import Return, Round
-from bluelight.returns.rounds import return_submit
-from bluelight.returns.services import return_import, template_build
+from bluelight.returns.services import return_submit, template_build
 from bluelight.returns.sheet import RowError, SheetRefused, size_check
 
 
@@ -187,7 +187,7 @@ class Command(BaseCommand):
 
     def _remind(self, options):
         from bluelight.returns.lookup import find_round
-        from bluelight.returns.rounds import round_remind
+        from bluelight.returns.services import round_remind
 
         summary = round_remind(round_=find_round(options["round"]))
         if options["json"]:

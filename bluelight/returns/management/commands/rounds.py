@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from bluelight.core.cli import date_option
-from bluelight.returns import rounds
+from bluelight.returns import selectors, services
 from bluelight.returns.lookup import find_organisation, find_round
 
 
@@ -52,7 +52,7 @@ class Command(BaseCommand):
     def _open(self, options):
         organisations = [find_organisation(name) for name in options["orgs"]]
         try:
-            round_ = rounds.round_open(
+            round_ = services.round_open(
                 name=options["name"],
                 opens_on=date_option("--opens", options["opens"]),
                 closes_on=date_option("--closes", options["closes"]),
@@ -77,7 +77,7 @@ class Command(BaseCommand):
 
         data = []
         for round_ in Round.objects.all():
-            progress = rounds.round_progress(round_=round_)
+            progress = selectors.round_progress(round_=round_)
             data.append(
                 {
                     "id": round_.pk,
@@ -99,7 +99,7 @@ class Command(BaseCommand):
             )
 
     def _progress(self, options):
-        progress = rounds.round_progress(round_=find_round(options["round"]))
+        progress = selectors.round_progress(round_=find_round(options["round"]))
         if options["json"]:
             self.stdout.write(json.dumps(progress.as_json()))
             return

@@ -1,0 +1,115 @@
+"""Named rules for a return item: checks across the columns of one row. Each rule's docstring is its message.
+
+A rule takes `ItemValues`, a row's clean values as `ReturnRow` holds them once every column is
+cleaned, and is run only when the columns it `needs` cleaned without error (a bad cell is reported
+by its own column, not again by every rule that reads it). The spreadsheet and the online form both
+clean through `ReturnRow`, so both channels apply the same rules with the same messages. Messages
+read after "row 3, column end_date: ", hence their small first letter.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from bluelight.organisations.models import Organisation
+from bluelight.returns.sheet import normal
+
+SAVINGS_COLUMNS = ("one_off_savings_gbp", "annual_savings_gbp")
+
+
+@dataclass
+class ItemValues:
+    """One row's clean values (column -> value; a column whose cell had an error is absent), and its setting."""
+
+    values: dict
+    reporter: Organisation | None = None
+    day: datetime.date | None = None  # the date the row's names were resolved at
+    typed_partners: list[tuple[Organisation, str]] = field(default_factory=list)  # as the row named them
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    column: str  # the column the problem is reported in
+    needs: tuple[str, ...]  # columns that must have cleaned for the rule to run
+    check: Callable[[ItemValues], bool | str]
+
+    @property
+    def name(self) -> str:
+        return self.check.__name__
+
+    @property
+    def message(self) -> str:
+        return " ".join((self.check.__doc__ or "").split())
+
+    def failure(self, item: ItemValues) -> str | None:
+        """None when the row passes (or the rule does not apply); else the message to show.
+
+        A check returns True when the row passes; when it fails, False (the message is the
+        docstring) or a string: the docstring's message made specific to the row.
+        """
+        if any(column not in item.values for column in self.needs):
+            return None
+        outcome = self.check(item)
+        if outcome is True:
+            return None
+        return outcome if isinstance(outcome, str) and outcome else self.message
+
+
+RULES: list[Rule] = []
+
+
+def rule(code: str, column: str, *, needs: tuple[str, ...]):
+    def register(check):
+        RULES.append(Rule(code, column, needs, check))
+        return check
+
+    return register
+
+
+@rule("RET001", "partners", needs=("partners",))
+def at_least_two_partners(item: ItemValues) -> bool | str:
+    """a collaboration needs at least two organisations: list the partners of your organisation
+    (names, short names or codes), separated by semicolons"""
+    # Run after the lead column, which adds a lead missing from the partners.
+    if len(item.values["partners"]) >= 2:
+        return True
+    reporter = item.reporter
+    if reporter is None:
+        return False
+    itself = [t for org, t in item.typed_partners if org.pk == reporter.pk and normal(t) != normal(reporter.name)]
+    why = ""
+    if itself:
+        why = (
+            f"{'; '.join(itself)} is {reporter.name} itself on {item.day:%Y-%m-%d} "
+            "(give the start_date if the partner was a service that later merged into it); "
+        )
+    return (
+        f"a collaboration needs at least two organisations: {why}list the partners of {reporter.name} "
+        "(names, short names or codes), separated by semicolons"
+    )
+
+
+@rule("RET002", "end_date", needs=("start_date", "end_date"))
+def end_not_before_start(item: ItemValues) -> bool:
+    """the end is before the start: check both dates"""
+    start, end = item.values["start_date"], item.values["end_date"]
+    return not (start and end and end[0] < start[0])
+
+
+@rule("RET003", "savings_basis", needs=("savings_basis",))
+def savings_have_a_basis(item: ItemValues) -> bool:
+    """say how the savings figures are known: estimated, realised or independently_evaluated"""
+    # A savings cell with an error is absent here, as if blank: its own column reports it.
+    given = any(item.values.get(column) is not None for column in SAVINGS_COLUMNS)
+    return not given or bool(item.values["savings_basis"])
+
+
+def check(item: ItemValues) -> list[tuple[Rule, str]]:
+    """Every rule the row fails, in code order, with the message for this row."""
+    failures = []
+    for r in RULES:
+        message = r.failure(item)
+        if message is not None:
+            failures.append((r, message))
+    return failures

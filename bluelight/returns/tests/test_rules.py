@@ -1,0 +1,122 @@
+"""Each named return-item rule, tested under its own name; then through a file and the online form."""
+
+import datetime
+import sys
+from decimal import Decimal
+
+import pytest
+
+from bluelight.returns import rules, services
+from bluelight.returns.models import Return
+from bluelight.returns.tests.conftest import good_row, xlsx_bytes
+
+START_2016 = (datetime.date(2016, 1, 1), "year")
+END_2015 = (datetime.date(2015, 12, 31), "year")
+END_2018 = (datetime.date(2018, 12, 31), "year")
+
+
+@pytest.fixture
+def valid(org):
+    """Returns a fresh, valid row's values on each call (Surrey Police reporting), with any changes."""
+
+    def build(**changes) -> rules.ItemValues:
+        police, fire = org("surrey_police"), org("surrey_frs")
+        values = {
+            "partners": [(police, ""), (fire, "Surrey FRS")],
+            "start_date": START_2016,
+            "end_date": END_2018,
+            "one_off_savings_gbp": None,
+            "annual_savings_gbp": Decimal("12000.00"),
+            "savings_basis": "estimated",
+        }
+        values.update(changes)
+        return rules.ItemValues(
+            {k: v for k, v in values.items() if v is not ...},
+            reporter=police,
+            day=datetime.date(2026, 6, 1),
+            typed_partners=[(fire, "Surrey FRS")],
+        )
+
+    return build
+
+
+def failing(item: rules.ItemValues) -> list[str]:
+    return [rule.code for rule, _message in rules.check(item)]
+
+
+def test_valid_values_pass_every_rule(valid):
+    assert failing(valid()) == []
+
+
+def test_ret001_at_least_two_partners(valid, org):
+    police = org("surrey_police")
+    assert failing(valid(partners=[(police, "")])) == ["RET001"]
+    [(_rule, message)] = rules.check(valid(partners=[(police, "")]))
+    assert message.startswith("a collaboration needs at least two organisations")
+    assert "list the partners of Surrey Police" in message
+    assert failing(valid(partners=...)) == []  # a partners cell with an error is reported by its own column
+
+
+def test_ret001_explains_a_partner_that_is_the_reporter_itself(valid, org):
+    police = org("surrey_police")
+    item = valid(partners=[(police, "")])
+    item.typed_partners = [(police, "Surrey Constabulary")]
+    [(_rule, message)] = rules.check(item)
+    assert "Surrey Constabulary is Surrey Police itself on 2026-06-01" in message
+
+
+def test_ret002_end_not_before_start(valid):
+    assert failing(valid(end_date=END_2015)) == ["RET002"]
+    assert failing(valid(end_date=None)) == []
+    assert failing(valid(start_date=None)) == []
+    assert failing(valid(end_date=(datetime.date(2016, 1, 1), "month"))) == []  # the same day is allowed
+    assert failing(valid(end_date=..., start_date=START_2016)) == []  # a bad end date is its own column's error
+
+
+def test_ret003_savings_have_a_basis(valid):
+    assert failing(valid(savings_basis="")) == ["RET003"]
+    assert failing(valid(savings_basis="", annual_savings_gbp=None)) == []  # no savings figure, no basis needed
+    assert failing(valid(savings_basis="", annual_savings_gbp=..., one_off_savings_gbp=Decimal("5"))) == ["RET003"]
+    assert failing(valid(savings_basis=...)) == []  # an unreadable basis is its own column's error
+
+
+def test_every_rule_has_a_code_a_message_and_a_test_named_after_it():
+    tests = {name for name in vars(sys.modules[__name__]) if name.startswith("test_ret")}
+    codes = [r.code for r in rules.RULES]
+    assert len(codes) == len(set(codes))
+    assert codes == sorted(codes)
+    for rule in rules.RULES:
+        assert ": " in rule.message, f"{rule.code}'s message should say what to do"
+        assert f"test_{rule.code.lower()}_{rule.name}" in tests, rule.code
+
+
+# The rules reach people through both channels, with their codes ---------------------------
+
+
+BREAKING = {
+    "RET001": {"partners": "Surrey Police"},
+    "RET002": {"start_date": "2016", "end_date": "2015"},
+    "RET003": {"annual_savings_gbp": "12000", "savings_basis": ""},
+}
+
+
+def test_every_rule_has_a_breaking_row_here():
+    assert set(BREAKING) == {r.code for r in rules.RULES}
+
+
+@pytest.mark.parametrize("code", sorted(BREAKING))
+def test_a_file_row_breaking_a_rule_is_refused_with_its_code(parse, code):
+    parsed = parse(xlsx_bytes([good_row(**BREAKING[code])]))
+    rule = next(r for r in rules.RULES if r.code == code)
+    [error] = parsed.errors
+    assert (error.row, error.column, error.code) == (2, rule.column, code)
+    assert parsed.items == []
+
+
+@pytest.mark.parametrize("code", sorted(BREAKING))
+def test_an_online_item_breaking_a_rule_is_refused_with_its_code(surrey_police, summer, code):
+    return_obj = Return.objects.create(round=summer, organisation=surrey_police)
+    cells = {k: v for k, v in good_row(**BREAKING[code]).items() if k != "reference"}
+    data, errors = services.return_item_check(return_obj=return_obj, item=None, cells=cells)
+    assert data is None
+    assert [e.code for e in errors] == [code]
