@@ -419,8 +419,8 @@ def archive_check(*, path: Path, staging: Path) -> dict:
         raise BackupError([f"{path} is not a file."])
     try:
         archive = tarfile.open(path, "r:*")  # noqa: SIM115 (closed by the `with` below; opening has its own message)
-    except (tarfile.TarError, EOFError, OSError, zlib.error) as exc:
-        raise BackupError([f"{path} is not a bluelight backup archive (not a readable .tar.gz: {exc})."]) from None
+    except (tarfile.TarError, EOFError, OSError, zlib.error):
+        raise BackupError([f"{path} is not a bluelight backup archive (not a readable .tar.gz file)."]) from None
     with archive:
         try:
             members = archive.getmembers()
