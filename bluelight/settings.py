@@ -54,6 +54,9 @@ SITE_NAME = env_str("SITE_NAME", "Blue Light Collaboration Observatory")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")  # for links in e-mails
 RETURNS_MAX_UPLOAD_BYTES = env_int("RETURNS_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 RETURNS_MAX_ROWS = env_int("RETURNS_MAX_ROWS", 20_000)
+RETURNS_MAX_COLUMNS = env_int("RETURNS_MAX_COLUMNS", 100)  # the template has 22
+RETURNS_MAX_CELL_CHARS = env_int("RETURNS_MAX_CELL_CHARS", 32_767)  # Excel's own most; columns have smaller limits
+RETURNS_MAX_PARTNERS = env_int("RETURNS_MAX_PARTNERS", 100)  # partners named in one row
 
 INSTALLED_APPS = [
     "django.contrib.admin",

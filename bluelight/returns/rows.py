@@ -14,9 +14,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
-from openpyxl.utils import get_column_letter
 
 from bluelight.collaborations.models import Basis, Scope, Status, Theme
 from bluelight.collaborations.partial_dates import parse_partial_date
@@ -29,6 +29,7 @@ from bluelight.returns.sheet import (
     Download,
     RowError,
     SheetRefused,
+    column_letter,
     header_map,
     normal,
     shorten,
@@ -50,6 +51,13 @@ LIMITS = {
     "partner": 250,
 }
 MAX_AMOUNT = Decimal("1000000000000")  # ReturnItem money fields hold 12 digits before the point
+# A collaboration of more organisations is a programme: its return names the main partners. The
+# bound also keeps name resolution, whose context grows with every partner settled, small.
+DEFAULT_MAX_PARTNERS = 100
+
+
+def max_partners() -> int:
+    return getattr(settings, "RETURNS_MAX_PARTNERS", DEFAULT_MAX_PARTNERS)
 
 
 @dataclass
@@ -292,6 +300,14 @@ class ReturnRow:
     def clean_partners(self, text: str) -> list[tuple[Organisation, str]]:
         reporter = self.context.organisation
         names = [" ".join(n.split()) for n in re.split(r"[;\n]", text) if n.strip()]
+        limit = max_partners()
+        if len(names) > limit:  # before any name is resolved
+            raise CellError(
+                f"this cell names {len(names):,} partners, more than the {limit:,} a collaboration may list: "
+                "name each partner once, separated by semicolons; for a programme with more, list the main "
+                "partners and describe the others in description",
+                value=shorten(text),
+            )
         problems: list[tuple[str, str]] = []
         found: list[tuple[Organisation, str]] = []
         unsettled: dict[str, Resolution] = {}
@@ -333,7 +349,7 @@ class ReturnRow:
     def _lead_among(self, resolution: Resolution, others: list[Organisation]) -> Resolution | None:
         """An ambiguous partner that the row's lead names settles as the lead (the lead is a partner)."""
         text = self.cells.get("lead_organisation", "").strip()
-        if not text:
+        if not text or len(text) > LIMITS["partner"]:  # too long to be a name: its own column says so
             return None
         lead = self.context.resolve(text, others, day=self.day)
         if lead.match is None:
@@ -346,6 +362,11 @@ class ReturnRow:
         partners = self.values.get("partners")
         if not text:
             return self.context.organisation
+        if len(text) > LIMITS["partner"]:  # not a name: not worth resolving
+            raise CellError(
+                "this is too long for an organisation name: give the lead partner's name, short name or code",
+                value=shorten(text),
+            )
         for org, typed in partners or []:
             if typed and normal(typed) == normal(text):
                 return org
@@ -518,7 +539,7 @@ def sheet_parse(
     try:
         table = table_read(content, filename)
     except SheetRefused as exc:
-        return ParsedSheet(items=[], errors=[RowError(None, "file", "", exc.message)])
+        return ParsedSheet(items=[], errors=[RowError(exc.row, exc.column, exc.value, exc.message)])
     positions, unknown, errors = header_map(table.header)
     if any(e.message.startswith("this required column") for e in errors) and not positions:
         errors.insert(0, RowError(1, "header", "", "the first row must be the template's header row"))
@@ -534,7 +555,7 @@ def sheet_parse(
             if index in unknown or index in named or index in headless or not cells[index].strip():
                 continue
             headless.add(index)  # reported once, at the first row with a value there
-            letter = get_column_letter(index + 1)
+            letter = column_letter(index + 1)
             errors.append(
                 RowError(
                     number,

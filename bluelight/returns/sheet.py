@@ -46,6 +46,14 @@ COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 
 DEFAULT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 DEFAULT_MAX_ROWS = 20_000
+# The template has 22 columns; room to spare for columns of notes, which are reported, not read.
+DEFAULT_MAX_COLUMNS = 100
+# Excel holds at most 32,767 characters in a cell, so no cell typed in a spreadsheet is refused.
+# Each column has its own, smaller limit too (rows.LIMITS: 10,000 for description and other free
+# text, 250 for a title), reported with the row's other problems; this one bounds the work of reading.
+DEFAULT_MAX_CELL_CHARS = 32_767
+# A spreadsheet's last column is XFD (16,384); CSV has no last column.
+LAST_LETTERED_COLUMN = 18_278  # ZZZ, the last column openpyxl can name
 # An .xlsx is a zip: these bound what it may unpack to before openpyxl is allowed to open it.
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
 MAX_ZIP_ENTRIES = 2_000
@@ -81,6 +89,19 @@ def max_rows() -> int:
     return getattr(settings, "RETURNS_MAX_ROWS", DEFAULT_MAX_ROWS)
 
 
+def max_columns() -> int:
+    return getattr(settings, "RETURNS_MAX_COLUMNS", DEFAULT_MAX_COLUMNS)
+
+
+def max_cell_chars() -> int:
+    return getattr(settings, "RETURNS_MAX_CELL_CHARS", DEFAULT_MAX_CELL_CHARS)
+
+
+def column_letter(number: int) -> str:
+    """A column as a spreadsheet names it (A, AB, XFD); past ZZZ, which only a CSV reaches, its number."""
+    return get_column_letter(number) if 1 <= number <= LAST_LETTERED_COLUMN else f"number {number:,}"
+
+
 @dataclass(frozen=True)
 class RowError:
     """One problem in a return file. `row` is the row number the user sees (header = 1; None = whole file)."""
@@ -106,11 +127,15 @@ def shorten(text: str, limit: int = 80) -> str:
 
 
 class SheetRefused(Exception):
-    """The file as a whole cannot be read; the message says what to do instead."""
+    """The file cannot be read; the message says what to do instead. A refusal caused by one cell
+    (over a limit) names its row and column, so the user can find it."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, *, row: int | None = None, column: str = "file", value: str = ""):
         super().__init__(message)
         self.message = message
+        self.row = row
+        self.column = column
+        self.value = value
 
 
 @dataclass
@@ -180,6 +205,66 @@ def cell_text(value) -> str:
     return str(text) if text is not None else str(value)
 
 
+class _Cells:
+    """Turns one row's values into cell texts, refusing a value past the last column allowed or a cell
+    longer than a cell may be, naming row, column and fix, before any other work is done on them."""
+
+    def __init__(self, filename: str):
+        self.filename = filename
+        self.columns = max_columns()
+        self.chars = max_cell_chars()
+        self.header: list[str] = []
+        # Empty cells past the last column cost nothing to store but a row each to read: a sheet
+        # whose every row is formatted out to column XFD would take minutes. Bounded here.
+        self.excess_allowed = max_rows() * self.columns
+        self.excess = 0
+
+    def __call__(self, number: int, values) -> list[str]:
+        limit = self.columns
+        if len(values) > limit:
+            extra = values[limit:]
+            blank = extra.count(None) + extra.count("")  # counted in C: rows may be 16,384 cells wide
+            if blank != len(extra):
+                index = limit + next(i for i, v in enumerate(extra) if v is not None and v != "")
+                letter = column_letter(index + 1)
+                raise SheetRefused(
+                    f"{self.filename} row {number:,} has a value in column {letter}, but a return has at most "
+                    f"{limit:,} columns: keep to the template's columns and delete those to the right of them",
+                    row=number,
+                    column=f"column {letter}",
+                    value=shorten(cell_text(values[index])),
+                )
+            self.excess += len(extra)
+            if self.excess > self.excess_allowed:
+                raise SheetRefused(
+                    f"{self.filename} has formatted empty cells out to column {column_letter(len(values))} "
+                    f"(row {number:,}), far right of the {limit:,} columns a return may have: select the empty "
+                    "columns to the right of your data, delete them, save and upload again",
+                    row=number,
+                    column=f"column {column_letter(len(values))}",
+                )
+            values = values[:limit]
+        texts = [cell_text(v) for v in values]
+        for index, text in enumerate(texts):
+            if len(text) > self.chars:
+                heading = self.header[index].strip() if index < len(self.header) else ""
+                letter = column_letter(index + 1)
+                where = f"column {letter} ({heading})" if heading else f"column {letter}"
+                fix = "shorten it, linking to a document for the long text"
+                if heading.lower() == "partners":
+                    fix = "list each partner organisation once, by name, short name or code, separated by semicolons"
+                raise SheetRefused(
+                    f"{self.filename} row {number:,}, {where}, holds {len(text):,} characters, more than the "
+                    f"{self.chars:,} a cell may hold: {fix}",
+                    row=number,
+                    column=heading or f"column {letter}",
+                    value=shorten(text),
+                )
+        if number == 1:
+            self.header = texts
+        return texts
+
+
 def _rows_limit(rows: Iterable[tuple[int, list[str]]], filename: str) -> list[tuple[int, list[str]]]:
     limit = max_rows()
     kept = []
@@ -193,8 +278,8 @@ def _rows_limit(rows: Iterable[tuple[int, list[str]]], filename: str) -> list[tu
             kept.append((number, cells))
             if len(kept) > limit:
                 raise SheetRefused(
-                    f"{filename} has more than {limit:,} rows of collaborations: split it into files "
-                    f"of at most {limit:,} rows"
+                    f"{filename} has more than {limit:,} rows of collaborations, the most one file may hold "
+                    f"(row {number:,} is one too many): split it into files of at most {limit:,} rows"
                 )
     return kept
 
@@ -217,21 +302,29 @@ def _csv_read(content: bytes, filename: str) -> Table:
     header_line = text.split("\n", 1)[0]
     delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    cells_of = _Cells(filename)
 
     def numbered() -> Iterator[tuple[int, list[str]]]:
         try:
             for cells in reader:
                 yield reader.line_num, cells
         except csv.Error as exc:
+            if "field larger than field limit" in str(exc):  # the csv module's own bound, 131,072
+                raise SheetRefused(
+                    f"{filename} line {reader.line_num:,} has a cell longer than the {cells_of.chars:,} characters "
+                    "a cell may hold: shorten it (link to a document for long text)",
+                    row=reader.line_num,
+                ) from None
             raise SheetRefused(f"{filename} line {reader.line_num} cannot be read as CSV: {exc}") from None
 
     rows = iter(numbered())
     first = next(rows, None)
     if first is None:
         raise SheetRefused(f"{filename} is empty: fill in the template, keeping its header row")
+    header = cells_of(1, first[1])
     # csv counts physical lines; users count records, and a quoted cell may span lines.
-    body = ((index, cells) for index, (_line, cells) in enumerate(rows, start=2))
-    return Table(header=first[1], rows=_rows_limit(body, filename))
+    body = ((index, cells_of(index, cells)) for index, (_line, cells) in enumerate(rows, start=2))
+    return Table(header=header, rows=_rows_limit(body, filename))
 
 
 def _zip_check(archive: zipfile.ZipFile, filename: str) -> None:
@@ -283,7 +376,9 @@ def _download(workbook, filename: str) -> Download | None:
         )
     versions = {}
     if VERSIONS_SHEET in workbook.sheetnames:
-        for values in workbook[VERSIONS_SHEET].iter_rows(min_row=2, max_row=max_rows() + 1, values_only=True):
+        versions_sheet = workbook[VERSIONS_SHEET]
+        # Two columns only: a sheet may claim 16,384 columns, and each row would be read that wide.
+        for values in versions_sheet.iter_rows(min_row=2, max_row=max_rows() + 1, max_col=2, values_only=True):
             reference, version = (cell_text(v).strip() for v in (*values, None, None)[:2])
             if reference and version:
                 versions[reference] = version
@@ -308,9 +403,14 @@ def _xlsx_read(content: bytes, filename: str) -> Table:
         sheet = sheet or (workbook.worksheets[0] if workbook.worksheets else None)
         if sheet is None:
             raise SheetRefused(f"{filename} has no worksheet: fill in the template's Return sheet")
+        # The sheet's stated size (<dimension ref="A1:XFD1048576"/>) is whatever the file says: read
+        # as stated, every row, even those the file does not hold, would be padded to that width.
+        # Without it, each row is as wide as its last cell and rows the file lacks come back empty.
+        sheet.reset_dimensions()
+        cells_of = _Cells(filename)
         try:
             rows = (
-                (number, [cell_text(v) for v in values])
+                (number, cells_of(number, values))
                 for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
             )
             first = next(rows, None)
@@ -339,9 +439,9 @@ def header_map(header: list[str]) -> tuple[dict[str, int], set[int], list[RowErr
         name = typed.strip().lower()
         if not name:
             continue
-        letter = get_column_letter(index + 1)
+        letter = column_letter(index + 1)
         if name in positions:
-            first = get_column_letter(positions[name] + 1)
+            first = column_letter(positions[name] + 1)
             errors.append(
                 RowError(1, name, typed, f"column {letter} repeats {name} (already column {first}): delete one of them")
             )
