@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from bluelight.collaborations.models import Collaboration, Scope, Status, Theme
 from bluelight.collaborations.partial_dates import Precision, format_partial_date
+from bluelight.core.versions import version_field
 from bluelight.organisations.models import Organisation
 
 
@@ -113,6 +114,7 @@ class Return(models.Model):
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    version = version_field()
     history = HistoricalRecords()
 
     class Meta:
@@ -196,6 +198,7 @@ class ReturnItem(models.Model):
     raw = models.JSONField(_("original values"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    version = version_field()
     history = HistoricalRecords()
 
     class Meta:
