@@ -9,6 +9,7 @@ import datetime
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -382,18 +383,33 @@ def return_import(
     user=None,
     dry_run: bool = False,
     resolver: Resolver | None = None,
+    progress: Callable[[int, str], None] | None = None,
 ) -> ImportResult:
     """Validate a whole return file, then stage its rows as the organisation's return items in one go.
 
     Any error anywhere means nothing is written. Rows update the return's items with the same
     reference; items not in the file are left alone and listed. A submitted or accepted return
     is refused until an analyst returns it for changes. A file downloaded from the site says when;
-    its rows may not undo changes made to the return after that (see `_guard`).
+    its rows may not undo changes made to the return after that (see `_guard`). `progress(percent,
+    step)`, if given, hears how far it has got (the page of a background import).
     """
     result = ImportResult(round=round, organisation=organisation, dry_run=dry_run)
+
+    def rows_progress(percent: int, step: str) -> None:  # checking the rows is most of the work
+        progress(5 + percent * 80 // 100, step)
+
+    if progress is not None:
+        progress(0, "Reading the file")
     parsed = sheet_parse(
-        content=content, filename=filename, organisation=organisation, day=round.reference_date, resolver=resolver
+        content=content,
+        filename=filename,
+        organisation=organisation,
+        day=round.reference_date,
+        resolver=resolver,
+        progress=rows_progress if progress is not None else None,
     )
+    if progress is not None:
+        progress(85, "Comparing the file with the return")
     result.rows = parsed.rows
     result.errors = list(parsed.errors)
     result.notices = parsed.notices
@@ -412,6 +428,8 @@ def return_import(
             _guard(result, current, creates, updates, download=download, known=known)
         return result
 
+    if progress is not None:
+        progress(90, "Writing the rows")  # in one transaction: the page hears no more until it is done
     with transaction.atomic():
         return_obj, _created = Return.objects.select_for_update().get_or_create(
             round=round, organisation=organisation, defaults={"channel": Channel.SPREADSHEET}

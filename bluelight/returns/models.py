@@ -244,3 +244,65 @@ class ItemPartner(models.Model):
 
     def __str__(self) -> str:
         return str(self.organisation)
+
+
+class ImportState(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class ImportPhase(models.TextChoices):
+    PREVIEW = "preview", _("Checking the file")
+    IMPORT = "import", _("Importing")
+
+
+class ImportRun(models.Model):
+    """A large return file checked, then imported, by the background worker, with its progress.
+
+    First a preview (a dry run); once the editor confirms it, the same run imports the file. The file
+    waits in the uploads folder under `token` until then (returns/uploads.py).
+    """
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="import_runs")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    filename = models.CharField(_("file name"), max_length=255)
+    token = models.CharField(max_length=64, blank=True)  # the file kept in MEDIA_ROOT/uploads; "" once removed
+    rows = models.PositiveIntegerField(_("rows in the file"), default=0)
+    phase = models.CharField(_("phase"), max_length=10, choices=ImportPhase.choices, default=ImportPhase.PREVIEW)
+    state = models.CharField(_("state"), max_length=10, choices=ImportState.choices, default=ImportState.QUEUED)
+    percent = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    step = models.CharField(_("current step"), max_length=200, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    # Problems in the file, each {row, column, value, message}; any means nothing was imported.
+    errors = models.JSONField(default=list, blank=True)
+    # What the import would do or did: counts and references (rows, to_create, to_update, ...).
+    result = models.JSONField(default=dict, blank=True)
+    failure = models.TextField(_("what went wrong"), blank=True)  # an error in the run itself, not in the file
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("background import")
+
+    def __str__(self) -> str:
+        return f"{self.filename} for {self.organisation} ({self.get_phase_display()}: {self.get_state_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("returns:import_run", args=[self.round_id, self.organisation.slug, self.pk])
+
+    @property
+    def working(self) -> bool:
+        return self.state in (ImportState.QUEUED, ImportState.RUNNING)
+
+    @property
+    def awaiting_confirmation(self) -> bool:
+        """Previewed without problems: the editor may now confirm the import."""
+        return self.phase == ImportPhase.PREVIEW and self.state == ImportState.DONE and not self.errors

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -533,9 +533,18 @@ class ParsedSheet:
 
 
 def sheet_parse(
-    *, content: bytes, filename: str, organisation: Organisation, day: datetime.date, resolver: Resolver | None = None
+    *,
+    content: bytes,
+    filename: str,
+    organisation: Organisation,
+    day: datetime.date,
+    resolver: Resolver | None = None,
+    progress: Callable[[int, str], None] | None = None,
 ) -> ParsedSheet:
-    """Read and clean a whole return file; every problem comes back at once, nothing is written."""
+    """Read and clean a whole return file; every problem comes back at once, nothing is written.
+
+    `progress(percent, step)`, if given, hears how far the rows have got (a background import's page).
+    """
     try:
         table = table_read(content, filename)
     except SheetRefused as exc:
@@ -549,7 +558,9 @@ def sheet_parse(
     seen: dict[str, int] = {}
     headless: set[int] = set()
     named = set(positions.values())
-    for number, cells in table.rows:
+    for done, (number, cells) in enumerate(table.rows):
+        if progress is not None and done % 100 == 0:
+            progress(100 * done // len(table.rows), f"Checking row {number:,} of {table.rows[-1][0]:,}")
         row = {name: cells[i] if i < len(cells) else "" for name, i in positions.items()}
         for index in range(len(cells)):
             if index in unknown or index in named or index in headless or not cells[index].strip():

@@ -19,4 +19,5 @@ urlpatterns = [
     path("rounds/<int:round_id>/<slug:org>/review/", views.return_review, name="return_review"),
     path("rounds/<int:round_id>/<slug:org>/template.xlsx", views.return_template, name="return_template"),
     path("rounds/<int:round_id>/<slug:org>/upload/", views.return_upload, name="return_upload"),
+    path("rounds/<int:round_id>/<slug:org>/imports/<int:run_id>/", views.import_run_view, name="import_run"),
 ]

@@ -1,9 +1,5 @@
 """Round and return pages: analysts run rounds; organisation editors fill in their returns."""
 
-import secrets
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,10 +11,11 @@ from django.views.decorators.http import require_POST
 from bluelight.accounts import policy
 from bluelight.accounts.policy import Action
 from bluelight.core.forms import form_add_service_errors
+from bluelight.core.runs import run_waiting_for_worker
 from bluelight.organisations.models import Organisation
-from bluelight.returns import imports, selectors, services
+from bluelight.returns import imports, runs, selectors, services, uploads
 from bluelight.returns.forms import ItemForm, ReviewForm, RoundForm, UploadForm
-from bluelight.returns.models import Request, Return, ReturnItem, Round
+from bluelight.returns.models import ImportRun, Request, Return, ReturnItem, Round
 from bluelight.returns.sheet import SheetRefused, size_check
 
 
@@ -194,36 +191,41 @@ def return_template(request, round_id: int, org: str):
     return response
 
 
-def _upload_dir() -> Path:
-    path = Path(settings.MEDIA_ROOT) / "uploads"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+def _upload_confirm(request, round_: Round, organisation: Organisation, context: dict):
+    """Import the previewed file kept for this session; a stale or unknown token says so, never a 500."""
+    pending = request.session.get("pending_upload") or {}
+    token = request.POST.get("token", "")
+    ours = pending.get("token") == token and pending.get("key") == [round_.pk, organisation.pk]
+    content = uploads.upload_load(token) if ours else None
+    if content is None:
+        if ours:  # the file expired or was removed: the session's preview is gone with it
+            request.session.pop("pending_upload", None)
+        messages.error(request, _("That upload has expired: upload the file again."))
+        return redirect("returns:return_upload", round_.pk, organisation.slug)
+    result = imports.return_import(
+        round=round_, organisation=organisation, content=content, filename=pending["filename"], user=request.user
+    )
+    uploads.upload_delete(token)
+    request.session.pop("pending_upload", None)
+    if result.ok:
+        messages.success(request, result.summary())
+        return redirect("returns:return_overview", round_.pk, organisation.slug)
+    context["result"] = result
+    return render(request, "returns/upload.html", context, status=400)
 
 
 @login_required
 def return_upload(request, round_id: int, org: str):
-    """Upload, preview (a dry run), then confirm: the file waits on disk between the two steps."""
+    """Upload, preview (a dry run), then confirm: the file waits on disk between the two steps.
+
+    A file of more than RETURNS_BACKGROUND_ROWS rows is previewed and imported by the worker instead,
+    on its run's page.
+    """
     round_, organisation, request_obj, return_obj = _return_context(request.user, round_id, org)
     policy.require(request.user, Action.EDIT_RETURN, return_obj or request_obj)
     context = {"round": round_, "organisation": organisation, "return": return_obj, "form": UploadForm()}
-    pending = request.session.get("pending_upload")
     if request.method == "POST" and request.POST.get("action") == "confirm":
-        token = request.POST.get("token", "")
-        if not pending or pending.get("token") != token or pending.get("key") != [round_.pk, organisation.pk]:
-            messages.error(request, _("That upload has expired: upload the file again."))
-            return redirect("returns:return_upload", round_.pk, organisation.slug)
-        path = _upload_dir() / token
-        content = path.read_bytes()
-        result = imports.return_import(
-            round=round_, organisation=organisation, content=content, filename=pending["filename"], user=request.user
-        )
-        path.unlink(missing_ok=True)
-        request.session.pop("pending_upload", None)
-        if result.ok:
-            messages.success(request, result.summary())
-            return redirect("returns:return_overview", round_.pk, organisation.slug)
-        context["result"] = result
-        return render(request, "returns/upload.html", context, status=400)
+        return _upload_confirm(request, round_, organisation, context)
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES)
         context["form"] = form
@@ -235,13 +237,23 @@ def return_upload(request, round_id: int, org: str):
                 form.add_error("file", str(exc))
                 return render(request, "returns/upload.html", context, status=400)
             content = upload.read()
+            rows = runs.data_rows(content, upload.name)
+            if rows > runs.background_rows():
+                run = runs.import_run_request(
+                    round=round_,
+                    organisation=organisation,
+                    content=content,
+                    filename=upload.name,
+                    rows=rows,
+                    user=request.user,
+                )
+                return redirect(run)
             result = imports.return_import(
                 round=round_, organisation=organisation, content=content, filename=upload.name, dry_run=True
             )
             context["result"] = result
             if result.ok:
-                token = secrets.token_urlsafe(16)
-                (_upload_dir() / token).write_bytes(content)
+                token = uploads.upload_save(content=content)
                 request.session["pending_upload"] = {
                     "token": token,
                     "filename": upload.name,
@@ -251,3 +263,24 @@ def return_upload(request, round_id: int, org: str):
             return render(request, "returns/upload.html", context, status=200 if result.ok else 400)
         return render(request, "returns/upload.html", context, status=400)
     return render(request, "returns/upload.html", context)
+
+
+@login_required
+def import_run_view(request, round_id: int, org: str, run_id: int):
+    """A large file's background preview and import: progress, then what was found, then confirm."""
+    round_, organisation, request_obj, return_obj = _return_context(request.user, round_id, org)
+    policy.require(request.user, Action.EDIT_RETURN, return_obj or request_obj)
+    run = get_object_or_404(ImportRun, pk=run_id, round=round_, organisation=organisation)
+    if request.method == "POST" and request.POST.get("action") == "confirm":
+        if runs.import_run_confirm(run=run, user=request.user) is None:
+            messages.error(request, _("That upload has expired: upload the file again."))
+            return redirect("returns:return_upload", round_.pk, organisation.slug)
+        return redirect(run)
+    context = {
+        "run": run,
+        "round": round_,
+        "organisation": organisation,
+        "working": run.working,
+        "waiting_for_worker": run_waiting_for_worker(run),
+    }
+    return render(request, "returns/import_run.html", context)
