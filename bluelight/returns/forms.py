@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bluelight.core.versions import version_form_field
 from bluelight.organisations.models import REGIONS, Country, OrganisationType
 from bluelight.organisations.resolution import Resolver
 
@@ -134,6 +135,7 @@ class ItemForm(forms.Form):
     evidence_url = forms.CharField(label=_("Link to an evaluation or report"), required=False)
     contact_name = forms.CharField(label=_("Contact name"), required=False, help_text=_("Never published."))
     contact_email = forms.CharField(label=_("Contact email"), required=False)
+    version = version_form_field()  # the item's version the form was opened at (none for a new item)
 
     def __init__(self, *args, theme_choices=(), status_choices=(), scope_choices=(), basis_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -150,7 +152,11 @@ class ItemForm(forms.Form):
 
     def cells(self) -> dict[str, str]:
         """The form's values as the spreadsheet's cells, for the shared row class."""
-        data = {name: (self.data.get(name) or "").strip() for name in self.fields if not name.startswith("partner_")}
+        data = {
+            name: (self.data.get(name) or "").strip()
+            for name in self.fields
+            if not name.startswith("partner_") and name != "version"
+        }
         data["partners"] = "; ".join(
             (self.data.get(f"partner_{n}") or "").strip()
             for n in range(1, PARTNER_FIELDS + 1)

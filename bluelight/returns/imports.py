@@ -20,6 +20,7 @@ from simple_history.utils import bulk_create_with_history
 
 from bluelight.collaborations.models import Collaboration
 from bluelight.collaborations.partial_dates import format_partial_date
+from bluelight.core.versions import version_bump
 from bluelight.organisations.models import Organisation
 from bluelight.organisations.resolution import Resolver
 from bluelight.returns.models import Channel, ItemAction, ItemPartner, Return, ReturnItem, Round
@@ -447,11 +448,15 @@ def return_import(
                 transaction.set_rollback(True)  # nothing written, not even a return get_or_create made
                 return result
         reason = _change_reason(download.at if download else None)
-        if return_obj.channel != Channel.SPREADSHEET:
+        if return_obj.channel != Channel.SPREADSHEET or creates or updates:
+            # One UPDATE of the return per import: its channel, and its next version when items change
+            # (a page opened before the import then cannot submit it unseen).
             return_obj.channel = Channel.SPREADSHEET
+            if creates or updates:
+                version_bump(return_obj)
             if user is not None:
                 return_obj._history_user = user  # who simple_history records for this change
-            return_obj.save(update_fields=["channel"])
+            return_obj.save(update_fields=["channel", "version"])
 
         new_items = [_fill(ReturnItem(return_obj=return_obj), data, known) for data in creates]
         new_items = bulk_create_with_history(
@@ -461,9 +466,10 @@ def return_import(
         changed = []
         for item, data in updates:
             _fill(item, data, known).updated_at = now
+            version_bump(item)  # a form opened before the import is refused, not allowed to undo it
             changed.append(item)
         if changed:
-            _rows_update(changed, [*ItemData.ITEM_FIELDS, "known_collaboration", "action", "updated_at"])
+            _rows_update(changed, [*ItemData.ITEM_FIELDS, "known_collaboration", "action", "updated_at", "version"])
             ReturnItem.history.bulk_history_create(
                 changed, batch_size=BATCH_SIZE, update=True, default_user=user, default_change_reason=reason
             )

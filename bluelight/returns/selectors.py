@@ -4,6 +4,7 @@ starts from; who answered a round (`round_progress`)."""
 from __future__ import annotations
 
 import datetime
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -18,8 +19,10 @@ from bluelight.accounts import policy
 from bluelight.accounts.policy import Action
 from bluelight.collaborations.models import Basis, Collaboration, Scope, Status, Theme
 from bluelight.core.charts import chart_svg
+from bluelight.core.versions import merged_rows, merged_values
 from bluelight.organisations.models import Organisation, OrganisationType
 from bluelight.returns import emails, template
+from bluelight.returns.forms import PARTNER_FIELDS
 from bluelight.returns.models import Request, Return, ReturnState, Round
 
 if TYPE_CHECKING:
@@ -118,7 +121,15 @@ def _money(value) -> str:
 def item_initial(item) -> dict:
     """A staged item as the form's text values (the same text a spreadsheet cell would hold)."""
     partners = [p.typed_as or p.organisation.name for p in item.partners.select_related("organisation")]
-    initial = {
+    initial = _item_fields_initial(item)
+    for n, name in enumerate(partners, start=1):
+        initial[f"partner_{n}"] = name
+    initial["version"] = item.version
+    return initial
+
+
+def _item_fields_initial(item) -> dict:
+    return {
         "title": item.title,
         "description": item.description,
         "lead_organisation": item.lead_organisation.name if item.lead_organisation else "",
@@ -140,9 +151,56 @@ def item_initial(item) -> dict:
             for name in ("one_off_cost_gbp", "one_off_savings_gbp", "annual_savings_gbp", "external_funding_gbp")
         },
     }
+
+
+def _form_text(value) -> str:
+    return ("" if value is None else str(value)).replace("\r\n", "\n").strip()
+
+
+def _form_split(values) -> tuple[dict, list[str]]:
+    """Form values as (fields, partner names): plain text, the partner fields as one list."""
+    fields = {
+        name: _form_text(value)
+        for name, value in values.items()
+        if not name.startswith("partner_") and name not in ("version", "csrfmiddlewaretoken")
+    }
+    partners = [_form_text(values.get(f"partner_{n}")) for n in range(1, PARTNER_FIELDS + 1)]
+    return fields, [name for name in partners if name]
+
+
+def _item_form_at(item, version: int) -> tuple[dict, list[str] | None] | None:
+    """The item's form values at `version`, from its history; partners only where the history kept them as typed."""
+    row = item.history.filter(version=version).order_by("-history_date", "-history_id").first()
+    if row is None:
+        return None
+    fields, _partners = _form_split(_item_fields_initial(row.instance))
+    typed = (row.raw or {}).get("partners")
+    partners = None if typed is None else [" ".join(n.split()) for n in re.split(r"[;\n]", typed) if n.strip()]
+    return fields, partners
+
+
+def item_form_rebased(item, *, version: int, mine) -> dict:
+    """The item form's values after a refused save: the item as it is now, with the user's changes laid over it.
+
+    `mine` is what the user submitted, based on `version`. Where the item at that version is in
+    its history, a field they changed keeps their value and the others take the current one
+    (partners: the names they added or removed); otherwise their values are kept as submitted.
+    The version is the current one, so saving again applies their changes.
+    """
+    theirs, _partners = _form_split(_item_fields_initial(item))
+    their_partners = [p.typed_as or p.organisation.name for p in item.partners.select_related("organisation")]
+    my_fields, my_partners = _form_split(mine)
+    base = _item_form_at(item, version)
+    if base is None:
+        values, partners = {**theirs, **my_fields}, my_partners
+    else:
+        base_fields, base_partners = base
+        values = merged_values(base_fields, my_fields, theirs)
+        partners = merged_rows(their_partners if base_partners is None else base_partners, my_partners, their_partners)
     for n, name in enumerate(partners, start=1):
-        initial[f"partner_{n}"] = name
-    return initial
+        values[f"partner_{n}"] = name
+    values["version"] = item.version
+    return values
 
 
 def org_names() -> list[str]:

@@ -12,6 +12,7 @@ from bluelight.accounts import policy
 from bluelight.accounts.policy import Action
 from bluelight.core.forms import form_add_service_errors
 from bluelight.core.runs import run_waiting_for_worker
+from bluelight.core.versions import StaleVersion, version_missing_message, version_parse
 from bluelight.organisations.models import Organisation
 from bluelight.returns import imports, runs, selectors, services, uploads
 from bluelight.returns.forms import ItemForm, ReviewForm, RoundForm, UploadForm
@@ -110,23 +111,37 @@ def item_edit(request, round_id: int, org: str, item_id: int | None = None):
         return redirect("returns:return_overview", round_.pk, organisation.slug)
     item = get_object_or_404(ReturnItem, pk=item_id, return_obj=return_obj) if item_id else None
     choices = selectors.item_form_choices()
+    status, refusal = 200, []
     if request.method == "POST":
         form = ItemForm(request.POST, **choices)
         form.is_valid()
+        expected = form.cleaned_data.get("version")
         data, errors = services.return_item_check(return_obj=return_obj, item=item, cells=form.cells())
-        if not errors:
-            services.return_item_save(return_obj=return_obj, item=item, data=data, user=request.user)
-            messages.success(request, _("Saved %(title)s.") % {"title": data.title})
-            return redirect("returns:return_overview", round_.pk, organisation.slug)
+        if item is not None and expected is None:  # no version to compare: refused, never saved blind
+            errors, status = [], 400
+            form.add_error(None, version_missing_message("collaboration"))
+        elif not errors:
+            try:
+                services.return_item_save(
+                    return_obj=return_obj, item=item, data=data, user=request.user, expected_version=expected
+                )
+            except StaleVersion as stale:  # shown again: the current item with this user's changes over it
+                status = 409
+                show_who = policy.can(request.user, Action.VIEW_HISTORY)
+                refusal = [stale.message(viewer=request.user, show_who=show_who, noun="collaboration")]
+                item.refresh_from_db()
+                rebased = selectors.item_form_rebased(item, version=expected, mine=request.POST)
+                form = ItemForm(initial=rebased, **choices)
+            else:
+                messages.success(request, _("Saved %(title)s.") % {"title": data.title})
+                return redirect("returns:return_overview", round_.pk, organisation.slug)
         for error in errors:
             form.add_error(error.column if error.column in form.fields else "partner_1", error.message)
     else:
         form = ItemForm(initial=selectors.item_initial(item) if item else {}, **choices)
-    return render(
-        request,
-        "returns/item_form.html",
-        {"form": form, "item": item, "round": round_, "organisation": organisation, "org_names": selectors.org_names()},
-    )
+    context = {"form": form, "item": item, "round": round_, "organisation": organisation}
+    context |= {"org_names": selectors.org_names(), "extra_errors": refusal}
+    return render(request, "returns/item_form.html", context, status=status)
 
 
 @login_required
@@ -134,8 +149,26 @@ def item_edit(request, round_id: int, org: str, item_id: int | None = None):
 def item_remove(request, round_id: int, org: str, item_id: int):
     round_, organisation, _request, return_obj = _return_context(request.user, round_id, org, Action.EDIT_RETURN)
     item = get_object_or_404(ReturnItem, pk=item_id, return_obj=return_obj)
-    services.return_item_remove(item=item)
-    messages.success(request, _("Removed %(title)s from the return.") % {"title": item.title})
+    expected = version_parse(request.POST.get("version"))
+    if expected is None:
+        messages.error(request, version_missing_message("return"))
+        return redirect("returns:return_overview", round_.pk, organisation.slug)
+    try:
+        services.return_item_remove(item=item, user=request.user, expected_version=expected)
+    except StaleVersion as stale:
+        what = services.stale_summary(
+            stale, viewer=request.user, show_who=policy.can(request.user, Action.VIEW_HISTORY)
+        )
+        messages.error(
+            request,
+            _(
+                "%(title)s changed after you opened the return (%(what)s): nothing was removed. "
+                "Check it, then remove it again if you still mean to."
+            )
+            % {"title": item.title, "what": what},
+        )
+    else:
+        messages.success(request, _("Removed %(title)s from the return.") % {"title": item.title})
     return redirect("returns:return_overview", round_.pk, organisation.slug)
 
 
@@ -145,8 +178,19 @@ def return_submit_view(request, round_id: int, org: str):
     round_, organisation, _request, return_obj = _return_context(request.user, round_id, org, Action.EDIT_RETURN)
     if return_obj is None:
         raise Http404
+    expected = version_parse(request.POST.get("version"))
+    if expected is None:
+        messages.error(request, version_missing_message("return"))
+        return redirect("returns:return_overview", round_.pk, organisation.slug)
     try:
-        services.return_submit(return_obj=return_obj, user=request.user)
+        services.return_submit(return_obj=return_obj, user=request.user, expected_version=expected)
+    except StaleVersion as stale:
+        what = services.stale_summary(
+            stale, viewer=request.user, show_who=policy.can(request.user, Action.VIEW_HISTORY)
+        )
+        messages.error(
+            request, _("The return changed after you opened it (%(what)s): check it and submit again.") % {"what": what}
+        )
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

@@ -157,7 +157,8 @@ def test_a_submitted_return_is_read_only_to_the_editor_until_sent_back(client, c
     make_collaboration("surrey_police", "surrey_frs")
     client.force_login(cast.editor_a)
     client.post(overview_url(round_), {"action": "start"})
-    client.post(reverse("returns:return_submit", args=[round_.pk, "surrey_police"]))
+    version = Return.objects.get(round=round_, organisation=org("surrey_police")).version  # as the page shows it
+    client.post(reverse("returns:return_submit", args=[round_.pk, "surrey_police"]), {"version": version})
     return_obj = Return.objects.get(round=round_, organisation=org("surrey_police"))
     assert return_obj.state == ReturnState.SUBMITTED
     item = return_obj.items.get()

@@ -170,7 +170,7 @@ def test_an_item_removed_online_after_the_download_stays_removed_and_a_changed_r
 ):
     book = download(client, round_)
     item = return_obj.items.get(reference="U5")
-    client.post(reverse("returns:item_remove", args=[round_.pk, "surrey_police", item.pk]))
+    client.post(reverse("returns:item_remove", args=[round_.pk, "surrey_police", item.pk]), {"version": item.version})
     client.get(overview_url(round_))
 
     unchanged = messages_of(client, upload(client, round_, save(book)))
