@@ -72,10 +72,12 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "govuk_frontend_django",
+    # Before django_tasks_db: its `db_worker` command is bluelight.core's, the worker that lives
+    # through a busy database and writes a heartbeat (bluelight/core/worker.py).
+    "bluelight.core",
     "django_tasks",
     "django_tasks_db",
     "axes",
-    "bluelight.core",
     "bluelight.accounts",
     "bluelight.organisations",
     "bluelight.collaborations",

@@ -12,6 +12,7 @@ from bluelight.consolidation import selectors, services
 from bluelight.consolidation.forms import MergeAboveForm
 from bluelight.consolidation.models import Cluster, MatchingRun, Merge
 from bluelight.consolidation.runs import matching_in_progress, matching_request
+from bluelight.core.runs import run_waiting_for_worker
 from bluelight.returns.models import ReturnItem, Round
 
 
@@ -40,7 +41,8 @@ def queue(request, round_id: int):
 def matching_run(request, run_id: int):
     policy.require(request.user, Action.CONSOLIDATE)
     run = get_object_or_404(MatchingRun.objects.select_related("round"), pk=run_id)
-    return render(request, "consolidation/run.html", {"run": run, "round": run.round})
+    context = {"run": run, "round": run.round, "waiting_for_worker": run_waiting_for_worker(run)}
+    return render(request, "consolidation/run.html", context)
 
 
 @login_required

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from bluelight.accounts import policy
 from bluelight.accounts.policy import Action
 from bluelight.core.forms import form_add_service_errors
+from bluelight.core.runs import run_waiting_for_worker
 from bluelight.editions import definitions
 from bluelight.editions.forms import EditionPublishForm, ReportRequestForm
 from bluelight.editions.models import Edition, ReportRun, ReportState
@@ -132,7 +133,8 @@ def report_run_view(request, run_id: int):
     policy.require(request.user, Action.PUBLISH)
     run = get_object_or_404(ReportRun.objects.select_related("edition", "compare_with"), pk=run_id)
     working = run.state in (ReportState.QUEUED, ReportState.RUNNING)
-    return render(request, "editions/run.html", {"run": run, "working": working})
+    context = {"run": run, "working": working, "waiting_for_worker": run_waiting_for_worker(run)}
+    return render(request, "editions/run.html", context)
 
 
 @login_required

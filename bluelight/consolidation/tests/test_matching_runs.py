@@ -48,7 +48,9 @@ def test_nothing_is_matched_inside_the_request(client, cast, round_, report):
     assert run.state == MatchingState.QUEUED and run.task_id == ""
     assert not Cluster.objects.exists()
     page = client.get(response.url).content.decode()
-    assert '<meta http-equiv="refresh" content="2">' in page
+    assert 'http-equiv="refresh"' not in page  # axe: a timed refresh is critical; the status updates itself
+    assert '<div id="run-status" aria-live="polite" data-refresh-seconds="5">' in page
+    assert '<script src="/static/js/run-progress.js" defer></script>' in page
     assert '<progress class="bl-progress" id="matching-progress" max="100" value="0"' in page
 
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bluelight.collaborations.tests.factories import make_collaboration, saving
+from bluelight.core.worker import heartbeat_write
 from bluelight.editions.models import Edition, Entry, ReportRun, ReportState
 from bluelight.editions.report import render
 from bluelight.editions.services import edition_publish
@@ -269,11 +270,14 @@ def test_a_bad_choice_of_comparison_goes_back_to_the_edition_with_a_message(clie
     assert "Choose an edition to compare with from the list." in page
 
 
-def test_a_run_in_progress_refreshes_itself_and_shows_how_far_it_has_got(client, cast, editions):
+def test_a_run_in_progress_updates_itself_politely_and_shows_how_far_it_has_got(client, cast, editions):
     run, _pages = _analyst_pages(editions)
     client.force_login(cast.analyst)
     page = client.get(reverse("editions:run", args=[run.pk])).content.decode()
-    assert '<meta http-equiv="refresh" content="2">' in page
+    assert 'http-equiv="refresh"' not in page  # axe: a timed refresh is critical; the status updates itself
+    assert '<div id="run-status" aria-live="polite" data-refresh-seconds="5">' in page
+    assert '<script src="/static/js/run-progress.js" defer></script>' in page
+    assert f'<a class="govuk-link" href="{reverse("editions:run", args=[run.pk])}">Refresh the page</a>' in page
     assert '<progress class="bl-progress" id="report-progress" max="100" value="37"' in page
     assert "37%" in page and "Drawing the charts" in page
     assert client.get(reverse("editions:run_file", args=[run.pk, "pdf"])).status_code == 404  # not done yet
@@ -282,6 +286,20 @@ def test_a_run_in_progress_refreshes_itself_and_shows_how_far_it_has_got(client,
     page = client.get(reverse("editions:run", args=[run.pk])).content.decode()
     assert "The report could not be produced" in page and "RuntimeError: out of memory" in page
     assert 'http-equiv="refresh"' not in page and "<progress" not in page
+    assert "data-refresh-seconds" not in page and "run-progress.js" not in page
+
+
+def test_a_run_nobody_picked_up_for_a_minute_says_the_worker_is_not_running(client, cast, editions, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    run, _pages = _analyst_pages(editions)
+    client.force_login(cast.analyst)
+    warning = "The background worker is not running: start it with <code>bluelight db_worker</code>."
+    ReportRun.objects.filter(pk=run.pk).update(state=ReportState.QUEUED, requested_at=timezone.now())
+    assert warning not in client.get(reverse("editions:run", args=[run.pk])).content.decode()  # give it a minute
+    ReportRun.objects.filter(pk=run.pk).update(requested_at=timezone.now() - datetime.timedelta(minutes=2))
+    assert warning in client.get(reverse("editions:run", args=[run.pk])).content.decode()
+    heartbeat_write(worker_id="w1", started_at=timezone.now())  # a worker is there, busy with other work
+    assert warning not in client.get(reverse("editions:run", args=[run.pk])).content.decode()
 
 
 def test_an_analysts_copy_of_the_html_is_locked_down_too(client, cast, editions, django_capture_on_commit_callbacks):

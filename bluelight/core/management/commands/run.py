@@ -2,11 +2,12 @@
 
 import os
 import signal
-import subprocess
 import sys
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+
+from bluelight.core.worker import WorkerSupervisor
 
 
 class Command(BaseCommand):
@@ -33,8 +34,15 @@ class Command(BaseCommand):
         worker = None
         # The autoreloader runs this command again in a child (RUN_MAIN): one worker is enough.
         if not options["no_worker"] and os.environ.get("RUN_MAIN") != "true":
-            worker = subprocess.Popen([sys.executable, "-m", "bluelight", "db_worker", "--no-reload"])  # noqa: S603
-            self.stdout.write("Background worker started (overview reports); it stops with the server.")
+            worker = WorkerSupervisor(
+                [sys.executable, "-m", "bluelight", "db_worker", "--no-reload"],
+                say=lambda line: self.stderr.write(self.style.WARNING(line)),
+            )
+            worker.start()
+            self.stdout.write(
+                "Background worker started (reports, matching, large imports); it is restarted if it stops, "
+                "and stops with the server."
+            )
         self.stdout.write("Press Ctrl+C to stop.")
         # Stopped by a service manager (SIGTERM) rather than Ctrl+C: still stop the worker on the way out.
         signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
@@ -47,8 +55,4 @@ class Command(BaseCommand):
             )
         finally:
             if worker is not None:
-                worker.terminate()
-                try:
-                    worker.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    worker.kill()
+                worker.stop()
