@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import OperationalError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -91,15 +91,48 @@ def _no_progress(percent: int, step: str) -> None:
     return None
 
 
-@transaction.atomic
+class _RoundChanged(Exception):
+    """What was matched is no longer what the round holds: a cluster was merged or undone meanwhile."""
+
+
+# How many times matching starts again when the round changed under it before it gives up.
+PROPOSE_ATTEMPTS = 3
+
+
 def consolidation_propose(*, round_: Round, progress: Callable[[int, str], None] = _no_progress) -> list[Cluster]:
     """Match the round's staged items again (merged clusters stay as they are) and store the clusters.
 
     `progress(percent, step)` is told how far the work has gone (the background task saves it).
+
+    The matching reads and thinks for minutes on a large round and holds no lock meanwhile: SQLite has
+    one writer for the whole database, and a transaction that long stopped every other write (the
+    worker's own with "database is locked"). The new proposal then replaces the round's proposed
+    clusters in one short transaction at the end, so the queue shows the old proposal until that
+    commit and never half of the new one. If an analyst merged or undid a cluster meanwhile, the items
+    to match are no longer the ones matched, and the round is matched again.
     """
+    for _attempt in range(PROPOSE_ATTEMPTS):
+        items, proposed, suggestions = _proposal_compute(round_, progress)
+        try:
+            return _proposal_save(
+                round_=round_, items=items, proposed=proposed, suggestions=suggestions, progress=progress
+            )
+        except (_RoundChanged, IntegrityError):
+            progress(0, _("The round changed while it was being matched; matching it again"))
+    raise ValidationError(
+        _("The round kept changing while it was being matched. Match it again when fewer people are merging.")
+    )
+
+
+def _items_to_match(round_: Round):
+    """The round's staged items not in a merged cluster: what a matching places in proposed clusters."""
+    return _round_items(round_).exclude(cluster_member__cluster__state=ClusterState.MERGED)
+
+
+def _proposal_compute(round_: Round, progress: Callable[[int, str], None]):
+    """The slow part, reads only: the items matched, the proposed clusters, a theme suggestion for each."""
     progress(0, _("Reading the round's reports"))
-    Cluster.objects.filter(round=round_, state=ClusterState.PROPOSED).delete()
-    items = [i for i in _round_items(round_) if not hasattr(i, "cluster_member")]
+    items = list(_items_to_match(round_))
     existing = (
         Collaboration.objects.filter(merged_into__isnull=True)
         .select_related("primary_theme")
@@ -112,31 +145,47 @@ def consolidation_propose(*, round_: Round, progress: Callable[[int, str], None]
     progress(40, _("Comparing reports that name the same partners"))
     proposed = cluster_items(reports, records, knowledge=knowledge)
     progress(70, _("Suggesting themes"))
-    themes = {t.code: t for t in Theme.objects.all()}
     suggestions = _suggest_themes([[by_key[k] for k in p.keys] for p in proposed])
-    progress(90, _("Saving the proposed clusters"))
-    clusters = Cluster.objects.bulk_create(
-        [
-            Cluster(
-                round=round_,
-                score=proposal.score,
-                explanation=proposal.explanation,
-                existing_collaboration_id=proposal.existing,
-                suggested_theme=themes.get(suggestion[0]) if suggestion else None,
-                suggested_theme_score=suggestion[1] if suggestion else None,
-            )
-            for proposal, suggestion in zip(proposed, suggestions, strict=True)
-        ],
-        batch_size=500,
-    )
-    ClusterItem.objects.bulk_create(
-        [
-            ClusterItem(cluster=cluster, item=by_key[key])
-            for cluster, proposal in zip(clusters, proposed, strict=True)
-            for key in proposal.keys
-        ],
-        batch_size=1000,
-    )
+    return by_key, proposed, suggestions
+
+
+def _proposal_save(*, round_: Round, items: dict, proposed: list, suggestions: list, progress) -> list[Cluster]:
+    """Replace the round's proposed clusters with `proposed`, in one short transaction, or raise
+    _RoundChanged (writing nothing) when the items to match changed since they were read."""
+    with transaction.atomic():
+        progress(90, _("Saving the proposed clusters"))
+        # Deleting first locks the old proposal (PostgreSQL): a merge of one of its clusters that
+        # started meanwhile waits, then finds the cluster gone; one that finished is seen below.
+        Cluster.objects.filter(round=round_, state=ClusterState.PROPOSED).delete()
+        now = {f"item:{pk}" for pk in _items_to_match(round_).values_list("pk", flat=True)}
+        if now != set(items):
+            raise _RoundChanged
+        existing = {p.existing for p in proposed if p.existing is not None}
+        if Collaboration.objects.filter(pk__in=existing, merged_into__isnull=True).count() != len(existing):
+            raise _RoundChanged
+        themes = {t.code: t for t in Theme.objects.all()}
+        clusters = Cluster.objects.bulk_create(
+            [
+                Cluster(
+                    round=round_,
+                    score=proposal.score,
+                    explanation=proposal.explanation,
+                    existing_collaboration_id=proposal.existing,
+                    suggested_theme=themes.get(suggestion[0]) if suggestion else None,
+                    suggested_theme_score=suggestion[1] if suggestion else None,
+                )
+                for proposal, suggestion in zip(proposed, suggestions, strict=True)
+            ],
+            batch_size=500,
+        )
+        ClusterItem.objects.bulk_create(
+            [
+                ClusterItem(cluster=cluster, item=items[key])
+                for cluster, proposal in zip(clusters, proposed, strict=True)
+                for key in proposal.keys
+            ],
+            batch_size=1000,
+        )
     progress(100, _("Clusters proposed"))
     return clusters
 

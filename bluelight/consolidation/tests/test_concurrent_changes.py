@@ -116,3 +116,29 @@ def test_two_merges_of_one_cluster_at_the_same_moment_make_one_record(round_, re
         assert Collaboration.objects.count() == 1 and Merge.objects.count() == 1
         assert_consistent(round_)
         services.merge_undo(merge=next(o[1] for o in outcomes if o[0] == "done"))
+
+
+def test_matching_holds_no_lock_while_it_thinks_and_matches_again_if_a_cluster_was_merged_meanwhile(
+    round_, report, cast
+):
+    """Matching reads, thinks (minutes on a large round) and only then writes, in one short transaction;
+    a merge made while it thought (here, from inside its progress callback, in another thread with its own
+    connection, as a web request would be) is not undone: the round is matched again around it."""
+    three_reports(report)
+    cluster = services.consolidation_propose(round_=round_)[0]
+    steps = []
+
+    def progress(percent, step):
+        steps.append(step)
+        if percent == 70 and not Merge.objects.exists():
+            # Another writer gets in at once: proof that matching holds no transaction here.
+            (outcome,) = at_once(lambda: services.cluster_merge(cluster=cluster, user=cast.analyst))
+            assert outcome[0] == "done", outcome
+
+    proposed = services.consolidation_propose(round_=round_, progress=progress)
+
+    assert "The round changed while it was being matched; matching it again" in steps
+    assert proposed == []  # all three reports are in the merged cluster: nothing left to propose
+    assert Cluster.objects.get(pk=cluster.pk).state == ClusterState.MERGED
+    assert Collaboration.objects.count() == 1
+    assert_consistent(round_)
