@@ -106,7 +106,7 @@ def import_run_execute(*, run_id: int) -> ImportRun:
         return run  # already finished (a task delivered twice)
     rows = ImportRun.objects.filter(pk=run.pk)
     rows.update(state=ImportState.RUNNING, percent=0, step=_("Starting"), started_at=timezone.now(), failure="")
-    content = upload_load(run.token)
+    content = upload_load(run.token, any_age=True)  # queued, so kept however long the worker took
     if content is None:
         rows.update(
             state=ImportState.FAILED,

@@ -52,11 +52,14 @@ def upload_save(*, content: bytes) -> str:
     return token
 
 
-def upload_load(token: str) -> bytes | None:
-    """The file kept under `token`; None when there is none, or it has expired (then it is removed)."""
+def upload_load(token: str, *, any_age: bool = False) -> bytes | None:
+    """The file kept under `token`; None when there is none, or it has expired (then it is removed).
+
+    `any_age`: a worker reading the file of a queued import, which is kept however long it waits.
+    """
     path = _path(token)
     try:
-        if path is None or _expired(path):
+        if path is None or (not any_age and _expired(path)):
             upload_delete(token)
             return None
         return path.read_bytes()
