@@ -268,6 +268,7 @@ def return_upload(request, round_id: int, org: str):
     round_, organisation, request_obj, return_obj = _return_context(request.user, round_id, org)
     policy.require(request.user, Action.EDIT_RETURN, return_obj or request_obj)
     context = {"round": round_, "organisation": organisation, "return": return_obj, "form": UploadForm()}
+    context["import_runs"] = ImportRun.objects.filter(round=round_, organisation=organisation)[:5]
     if request.method == "POST" and request.POST.get("action") == "confirm":
         return _upload_confirm(request, round_, organisation, context)
     if request.method == "POST":

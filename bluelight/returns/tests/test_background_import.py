@@ -75,6 +75,8 @@ def test_a_large_file_is_previewed_in_the_background_then_imported_on_confirmati
     html = page.content.decode()
     assert page.status_code == 200 and "Confirm and import" in html and "B1, B2, B3" in html
     assert "data-refresh-seconds" not in html  # finished: the page stops refreshing itself
+    listed = editor.get(upload_url(round_)).content.decode()  # where to find it again after leaving it
+    assert f'href="{run.get_absolute_url()}">return.xlsx</a>' in listed and "waiting for you to confirm it" in listed
 
     response = confirm(editor, run, django_capture_on_commit_callbacks)
 
