@@ -54,6 +54,49 @@ def heartbeats_prune(*, older_than_seconds: int = 86400) -> int:
     return WorkerHeartbeat.objects.filter(seen_at__lt=cutoff).delete()[0]
 
 
+def _heartbeat_alive(beat: WorkerHeartbeat, *, now) -> bool:
+    """Whether the worker behind a heartbeat still runs: seen within the minute and, on this machine,
+    its process still there (a killed worker's heartbeat stays fresh for up to a minute)."""
+    from bluelight.core.runs import WORKER_SILENCE
+
+    if beat.seen_at < now - WORKER_SILENCE:
+        return False
+    if beat.host != socket.gethostname()[:255]:
+        return True
+    if beat.pid == os.getpid():  # this process is the new worker: the pid was used again
+        return False
+    try:
+        os.kill(beat.pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
+def tasks_orphaned_requeue() -> int:
+    """Queue again the tasks that a worker which has since died had started (killed, out of memory):
+    otherwise they, and the report or matching run behind them, stay "running" for ever. Reports and
+    matching start again from the beginning; a return import ran in one transaction, so it either
+    committed before the worker died (then its run was marked done with it) or wrote nothing.
+    A task whose worker left no heartbeat (django-tasks-db's own worker) is left alone. How many."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    now = timezone.now()
+    beats = list(WorkerHeartbeat.objects.all())
+    dead = {b.worker_id for b in beats if not _heartbeat_alive(b, now=now)}
+    requeued = 0
+    for result in DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).only("id", "worker_ids"):
+        if result.worker_ids and result.worker_ids[-1] in dead:
+            requeued += DBTaskResult.objects.filter(pk=result.pk, status=TaskResultStatus.RUNNING).update(
+                status=TaskResultStatus.READY, started_at=None
+            )
+            logger.warning("Task %s was left running by a worker that stopped: queued again", result.pk)
+    WorkerHeartbeat.objects.filter(worker_id__in=dead).delete()
+    return requeued
+
+
 class LivingWorker(Worker):
     """A `Worker` that retries after database errors with back-off and keeps a heartbeat."""
 
@@ -101,6 +144,7 @@ class LivingWorker(Worker):
             return None
         with contextlib.suppress(OperationalError):  # tidying up can wait for the next start
             heartbeats_prune()
+            tasks_orphaned_requeue()
         thread = threading.Thread(target=self._beat, name="worker-heartbeat", daemon=True)
         thread.start()
         return thread

@@ -2,6 +2,8 @@
 
 import datetime
 import logging
+import socket
+import subprocess
 import sys
 import time
 
@@ -12,7 +14,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 
 from bluelight.core.models import WorkerHeartbeat
 from bluelight.core.runs import run_waiting_for_worker, worker_is_running
-from bluelight.core.worker import LivingWorker, WorkerSupervisor, heartbeat_write
+from bluelight.core.worker import LivingWorker, WorkerSupervisor, heartbeat_write, tasks_orphaned_requeue
 from bluelight.core.worker import logger as worker_logger
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
@@ -164,3 +166,38 @@ def test_stopping_the_server_stops_the_worker_without_a_restart():
     supervisor.stop(timeout=5)
     assert process.poll() is not None
     assert supervisor.restarts == 0 and lines == []
+
+
+@pytest.mark.django_db
+def test_a_task_left_running_by_a_worker_that_was_killed_is_queued_again():
+    from django_tasks_db.models import DBTaskResult
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    living = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        now = timezone.now()
+        for worker_id, pid in (("killed", int(gone.stdout)), ("busy", living.pid)):
+            WorkerHeartbeat.objects.create(
+                worker_id=worker_id, host=socket.gethostname(), pid=pid, started_at=now, seen_at=now
+            )
+        results = {
+            owner: DBTaskResult.objects.create(
+                args_kwargs={"args": [1], "kwargs": {}},
+                task_path="bluelight.editions.tasks.report_generate",
+                backend_name="default",
+                queue_name="default",
+                run_after=now,
+                status="RUNNING",
+                started_at=now,
+                worker_ids=[owner],
+            )
+            for owner in ("killed", "busy", "no heartbeat")
+        }
+
+        assert tasks_orphaned_requeue() == 1
+    finally:
+        living.kill()
+        living.wait()
+    states = {owner: DBTaskResult.objects.get(pk=r.pk).status for owner, r in results.items()}
+    assert states == {"killed": "READY", "busy": "RUNNING", "no heartbeat": "RUNNING"}
+    assert list(WorkerHeartbeat.objects.values_list("worker_id", flat=True)) == ["busy"]
