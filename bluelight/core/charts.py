@@ -3,6 +3,7 @@
 Every chart is shown with a text alternative and the table behind it, so the SVG is never the
 only way to read the figures.
 """
+
 import altair as alt
 import vl_convert as vlc
 
