@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import formats, timezone
-from django.utils.text import Truncator
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
 
 from bluelight.collaborations.models import Collaboration, Publication, Theme
@@ -348,7 +348,7 @@ _DESCRIBED = (
 
 
 def _label(name: str) -> str:
-    return _("partners") if name == "partners" else str(ReturnItem._meta.get_field(name).verbose_name)
+    return capfirst(_("partners") if name == "partners" else str(ReturnItem._meta.get_field(name).verbose_name))
 
 
 def _short(value: str) -> str:
@@ -396,7 +396,7 @@ def return_changes_since(return_obj: Return, since: int) -> tuple:
     changes = []
     if base is not None and base.state != return_obj.state:
         changes.append(
-            _("state: %(old)s → %(new)s")
+            _("State: %(old)s → %(new)s")
             % {"old": ReturnState(base.state).label, "new": ReturnState(return_obj.state).label}
         )
     items: dict[int, list] = {}

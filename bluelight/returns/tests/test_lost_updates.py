@@ -85,6 +85,7 @@ def test_a_save_from_an_older_page_is_refused_and_shown_again_with_both_changes(
     assert stored.version == item.version + 1
     said = refusal(response)
     assert "Your changes have not been saved" in said and "A&#x27;s new words." in said
+    assert "<li>Description: " in said  # the field's label, not its code
     shown = response.context["form"].initial
     assert shown["title"] == "B's better title" and shown["description"] == "A's new words."
     assert shown_version(response.content.decode()) == str(stored.version)
