@@ -410,3 +410,27 @@ class Provenance(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+class SearchEntry(models.Model):
+    """A collaboration's row in the full-text index (bluelight/collaborations/search.py).
+
+    Not managed by Django: the migration builds an FTS5 virtual table on SQLite (columns title,
+    description, outcomes, lessons, benefits, evidence) and a table with a weighted `document`
+    tsvector and a GIN index on PostgreSQL. The model is the join handle the search queries use;
+    only `search.py` reads or writes the table.
+    """
+
+    collaboration = models.OneToOneField(
+        Collaboration,
+        primary_key=True,
+        db_column="rowid",
+        db_constraint=False,
+        on_delete=models.DO_NOTHING,
+        related_name="search_entry",
+    )
+    document = models.TextField()  # PostgreSQL only (a tsvector); SQLite has the text columns instead
+
+    class Meta:
+        managed = False
+        db_table = "collaborations_search"
