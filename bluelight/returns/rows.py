@@ -210,7 +210,9 @@ class ReturnRow:
 
     def __init__(self, number: int, cells: dict[str, str], context: SheetContext):
         self.number = number
-        self.cells = cells
+        # Line breaks as LF whatever sent them: a browser's text box sends CR LF, a CSV may hold
+        # either, a workbook gives LF back; stored as typed, a round trip would read as a change.
+        self.cells = {k: v.replace("\r\n", "\n").replace("\r", "\n") for k, v in cells.items()}
         self.context = context
         self.values: dict = {}
         self.errors: list[RowError] = []

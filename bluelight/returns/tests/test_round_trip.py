@@ -348,3 +348,17 @@ def test_the_download_reads_the_return_in_the_same_number_of_queries_however_man
     rows = [good_row(reference=f"X{n}", partners="SFRS; SECAmb", lead_organisation="SECAmb") for n in range(20)]
     assert return_import(round=round_, organisation=police, content=xlsx_bytes(rows), filename="x.xlsx").ok
     assert queries() == ten
+
+
+def test_text_typed_in_a_browser_box_with_line_breaks_round_trips_unchanged(client, round_, return_obj):
+    """Browsers send a text box's line breaks as CR LF; a workbook gives them back as LF."""
+    item = return_obj.items.get(title="Regional dog unit")
+    data = {**selectors.item_initial(item), "description": "First line.\r\nSecond line.\r\n\r\nThird."}
+    response = client.post(reverse("returns:item_edit", args=[round_.pk, "surrey_police", item.pk]), data)
+    assert response.status_code == 302
+    before = snapshot(return_obj)
+
+    response = upload(client, round_, save(download(client, round_)))
+
+    assert "0 new, 0 updated, 10 unchanged" in messages_of(client, response)
+    assert snapshot(return_obj) == before
