@@ -10,4 +10,9 @@ urlpatterns = [
     path("collaborations/<int:pk>/", views.collaboration_detail, name="collaboration_detail"),
     path("organisations/", views.organisation_list, name="organisation_list"),
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation_detail"),
+    path("themes/", views.theme_list, name="theme_list"),
+    path("themes/<slug:code>/", views.theme_detail, name="theme_detail"),
+    path("evidence/", views.evidence_list, name="evidence_list"),
+    path("evidence/<int:pk>/", views.evidence_detail, name="evidence_detail"),
+    path("editions/<slug:slug>/collaborations/", views.edition_collaborations, name="edition_collaborations"),
 ]

@@ -1,12 +1,13 @@
 """Public explorer pages: the overview, collaborations and organisations. Reads come from selectors.py."""
 
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 
 from bluelight.accounts import policy
 from bluelight.editions import definitions
+from bluelight.editions.models import Edition
 from bluelight.editions.report.runs import edition_latest_with_report
-from bluelight.explorer import selectors
+from bluelight.explorer import pages, selectors
 
 
 def home(request):
@@ -20,7 +21,9 @@ def home(request):
 
 
 def collaboration_list(request):
-    data = selectors.collaboration_list_data(user=request.user, params=request.GET, page_number=request.GET.get("page"))
+    data = selectors.collaboration_list_data(
+        user=request.user, params=request.GET, page_number=request.GET.get("page"), base_url=request.path
+    )
     return render(request, "explorer/collaboration_list.html", {"data": data, "form": data.filterset.form})
 
 
@@ -35,7 +38,10 @@ def collaboration_detail(request, pk):
         return redirect(survivor)
     policy.require(request.user, "view", collaboration, hide=True)
     data = selectors.collaboration_detail_data(user=request.user, collaboration=collaboration)
-    return render(request, "explorer/collaboration_detail.html", {"data": data, "collaboration": collaboration})
+    more = pages.collaboration_page_data(user=request.user, collaboration=collaboration, partners=data.partners)
+    return render(
+        request, "explorer/collaboration_detail.html", {"data": data, "more": more, "collaboration": collaboration}
+    )
 
 
 def organisation_list(request):
@@ -49,4 +55,41 @@ def organisation_detail(request, slug):
         raise Http404
     policy.require(request.user, "view", organisation)
     data = selectors.organisation_detail_data(user=request.user, organisation=organisation)
-    return render(request, "explorer/organisation_detail.html", {"data": data, "organisation": organisation})
+    more = pages.organisation_page_data(organisation=organisation)
+    return render(
+        request, "explorer/organisation_detail.html", {"data": data, "more": more, "organisation": organisation}
+    )
+
+
+# Theme pages, evidence items and an edition's frozen list: reads come from pages.py.
+
+
+def theme_list(request):
+    return render(request, "explorer/theme_list.html", {"data": pages.theme_list_data()})
+
+
+def theme_detail(request, code: str):
+    theme = pages.theme_get(code)
+    if theme is None:
+        raise Http404
+    data = pages.theme_detail_data(user=request.user, theme=theme)
+    return render(request, "explorer/theme_detail.html", {"data": data, "theme": theme})
+
+
+def evidence_list(request):
+    data = pages.evidence_list_data(user=request.user, params=request.GET, page_number=request.GET.get("page"))
+    return render(request, "explorer/evidence_list.html", {"data": data})
+
+
+def evidence_detail(request, pk: int):
+    item = pages.evidence_get(user=request.user, pk=pk)
+    if item is None:
+        raise Http404
+    data = pages.evidence_detail_data(user=request.user, item=item)
+    return render(request, "explorer/evidence_detail.html", {"data": data, "item": item})
+
+
+def edition_collaborations(request, slug: str):
+    edition = get_object_or_404(Edition, slug=slug)
+    data = pages.frozen_list_data(edition=edition, params=request.GET, page_number=request.GET.get("page"))
+    return render(request, "explorer/edition_collaborations.html", {"data": data, "edition": edition})
