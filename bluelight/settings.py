@@ -86,6 +86,10 @@ INSTALLED_APPS = [
     "bluelight.editions",
     "bluelight.demo",
     "bluelight.explorer",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served as our own static files
+    "bluelight.api",
 ]
 
 MIDDLEWARE = [
@@ -260,6 +264,52 @@ LOGGING = {
     # every successful sign-in (info) would only be noise on each command.
     "loggers": {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "ERROR"}, "axes": {"level": "WARNING"}},
 }
+
+# The REST API (bluelight/api): read-only for the public, writes through the services for those the
+# policy allows; anonymous clients get API_ANON_RATE requests (e.g. "120/minute", "5000/day") each.
+API_ANON_RATE = env_str("API_ANON_RATE", "120/minute")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    # JSON only: DRF's browsable pages run inline scripts the Content-Security-Policy refuses; /api/docs/ browses.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # Who a client is, for the rate limit: the address that connected, or the one the trusted proxy
+    # appended; never a client's own X-Forwarded-For, which anyone could vary to dodge the limit.
+    "NUM_PROXIES": 1 if TRUSTED_PROXY else 0,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Blue Light Collaboration Observatory API",
+    "DESCRIPTION": (
+        "Published collaborations between police, fire and rescue and ambulance services and their partners, "
+        "the organisation register, the theme taxonomy, evidence and frozen editions. Read-only for the public; "
+        "no contact details or unpublished records are ever returned."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Swagger UI would otherwise send the schema to an outside validator, which the CSP refuses anyway.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+
+def _licence(value: str) -> dict:
+    """OPEN_DATA_LICENCE as "name|title|https://url": the licence every open data download carries."""
+    parts = [part.strip() for part in value.split("|")]
+    if len(parts) != 3 or not all(parts) or not parts[2].startswith(("https://", "http://")):
+        raise ImproperlyConfigured(f"OPEN_DATA_LICENCE must be 'name|title|https://url', not {value!r}")
+    return {"name": parts[0], "title": parts[1], "path": parts[2]}
+
+
+OPEN_DATA_LICENCE = _licence(
+    env_str(
+        "OPEN_DATA_LICENCE",
+        "OGL-UK-3.0|Open Government Licence v3.0|https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+    )
+)
 
 # Long work (the overview report) runs as a background task: Django's tasks API through the
 # django-tasks backport, stored in the database and run by `bluelight db_worker` (started by `make run`).

@@ -1,4 +1,4 @@
-"""Top-level URLs: public explorer at /, admin at /admin/, health at /healthz."""
+"""Top-level URLs: public explorer at /, REST API at /api/, admin at /admin/, health at /healthz."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -12,5 +12,6 @@ urlpatterns = [
     path("returns/", include("bluelight.returns.urls")),
     path("consolidation/", include("bluelight.consolidation.urls")),
     path("editions/", include("bluelight.editions.urls")),
+    path("api/", include("bluelight.api.urls")),
     path("", include("bluelight.explorer.urls")),
 ]

@@ -1,0 +1,23 @@
+"""API URLs under /api/: the resources, the OpenAPI schema and its browsable docs."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import DefaultRouter
+
+from bluelight.api import views
+
+app_name = "api"
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("collaborations", views.CollaborationViewSet, basename="collaboration")
+router.register("organisations", views.OrganisationViewSet, basename="organisation")
+router.register("themes", views.ThemeViewSet, basename="theme")
+router.register("evidence", views.EvidenceViewSet, basename="evidence")
+router.register("editions", views.EditionViewSet, basename="edition")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", views.ApiDocsView.as_view(url_name="api:schema"), name="docs"),
+    path("", include(router.urls)),
+]
