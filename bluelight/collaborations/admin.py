@@ -40,6 +40,7 @@ from bluelight.collaborations.models import (
     SourceKind,
     Theme,
 )
+from bluelight.collaborations.search import search_index_update
 from bluelight.collaborations.selectors import collaboration_content_at, collaboration_history
 from bluelight.collaborations.services import (
     collaboration_content,
@@ -421,3 +422,28 @@ class EvidenceItemAdmin(PolicyAdminMixin, SimpleHistoryAdmin):
             return super().get_exclude(request, obj)
         # Linked records may be other organisations' drafts, which this user may not see.
         return ["collaborations"]
+
+    # The records an item is linked to hold its title and summary in their search index: re-index
+    # those it was linked to before the save and after (there is no evidence service yet).
+    def save_related(self, request, form, formsets, change):
+        linked_before = _evidence_linked(form.instance) if change else []
+        super().save_related(request, form, formsets, change)
+        search_index_update([*linked_before, *_evidence_linked(form.instance)])
+
+    def delete_model(self, request, obj):
+        linked = _evidence_linked(obj)
+        super().delete_model(request, obj)
+        search_index_update(linked)
+
+    def delete_queryset(self, request, queryset):
+        linked = list(
+            EvidenceItem.collaborations.through.objects.filter(evidenceitem__in=queryset).values_list(
+                "collaboration_id", flat=True
+            )
+        )
+        super().delete_queryset(request, queryset)
+        search_index_update(linked)
+
+
+def _evidence_linked(item: EvidenceItem) -> list[int]:
+    return list(item.collaborations.values_list("pk", flat=True)) if item.pk else []

@@ -434,3 +434,6 @@ class SearchEntry(models.Model):
     class Meta:
         managed = False
         db_table = "collaborations_search"
+
+    def __str__(self) -> str:
+        return f"Search entry of collaboration {self.collaboration_id}"

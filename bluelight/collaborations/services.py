@@ -18,6 +18,7 @@ from bluelight.collaborations.models import (
     SourceKind,
     Theme,
 )
+from bluelight.collaborations.search import search_index_update
 from bluelight.collaborations.selectors import collaboration_changes_since
 from bluelight.core.versions import merged_rows, merged_values, version_bump, version_check
 from bluelight.organisations.models import SERVICE_OF_TYPE, Service
@@ -238,6 +239,7 @@ def collaboration_create(
         reported_by=reported_by,
         fields=["*"],
     )
+    search_index_update([collaboration.pk])
     return collaboration
 
 
@@ -299,6 +301,7 @@ def collaboration_update(
                 del collaboration.skip_history_when_saving
         collaboration.save()
     _children_write(collaboration, plan, user)
+    search_index_update([collaboration.pk])
     return collaboration
 
 
@@ -409,6 +412,7 @@ def collaboration_publish(*, collaboration: Collaboration) -> Collaboration:
         collaboration.publication = Publication.PUBLISHED
         version_bump(collaboration)
         collaboration.save(update_fields=["publication", "version", "updated_at"])
+    search_index_update([collaboration.pk])
     return collaboration
 
 
@@ -420,4 +424,5 @@ def collaboration_withdraw(*, collaboration: Collaboration) -> Collaboration:
         collaboration.publication = Publication.WITHDRAWN
         version_bump(collaboration)
         collaboration.save(update_fields=["publication", "version", "updated_at"])
+    search_index_update([collaboration.pk])
     return collaboration

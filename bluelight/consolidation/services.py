@@ -20,6 +20,7 @@ from bluelight.collaborations.models import (
     SourceKind,
     Theme,
 )
+from bluelight.collaborations.search import search_index_update
 from bluelight.collaborations.services import (
     collaboration_create,
     collaboration_data_from,
@@ -383,6 +384,7 @@ def merge_undo(*, merge: Merge, user=None) -> Cluster:
     merge.delete()
     if created:
         collaboration.delete()
+        search_index_update([merge.collaboration_id])
     else:
         collaboration_update(collaboration=collaboration, data=record_restore(before))
     cluster.state = ClusterState.PROPOSED
