@@ -7,12 +7,15 @@ they are the same for everyone.
 
 import datetime
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 
 from bluelight.accounts import policy
 from bluelight.accounts.models import Role
@@ -26,7 +29,8 @@ from bluelight.collaborations.models import (
     Theme,
 )
 from bluelight.collaborations.selectors import collaboration_history
-from bluelight.explorer.filters import CollaborationFilter, OrganisationFilter
+from bluelight.explorer.facets import collaboration_facets
+from bluelight.explorer.filters import SORT_CHOICES, CollaborationFilter, OrganisationFilter
 from bluelight.organisations.models import Organisation, OrganisationType, Service
 from bluelight.organisations.selectors import bodies_on
 
@@ -135,20 +139,86 @@ class CollaborationListData:
     filterset: CollaborationFilter
     page: Page
     is_filtered: bool
+    facets: list = field(default_factory=list)
+    tags: list = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    sort: str = "title"
+    description: str = ""  # "42 collaborations about Co-responding in South West", for the heading and title
+    sort_links: list[dict] = field(default_factory=list)
+    kept: list[tuple[str, str]] = field(default_factory=list)  # values the form keeps without a checkbox for them
 
 
-def collaboration_list_data(*, user, params, page_number=None) -> CollaborationListData:
-    params = params if params is not None else {}
+def collaboration_list_data(*, user, params, page_number=None, base_url="") -> CollaborationListData:
+    """The list page: one page of records, every facet's counts, the chosen filters as tags, and what was ignored."""
+    params = params if params is not None else QueryDict()
     filterset = CollaborationFilter(params, queryset=with_list_relations(policy.visible_collaborations(user)))
-    # An invalid filter shows its error and no results, rather than quietly dropping the filter
-    # and listing records the person did not ask for.
+    # Only a search too long to run is an error; unknown filter values are ignored with a notice (filters.py).
     results = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    is_filtered = any(params.get(name) for name in filterset.filters)
-    return CollaborationListData(
-        filterset=filterset,
-        page=Paginator(results, PAGE_SIZE).get_page(page_number),
-        is_filtered=is_filtered,
-    )
+    page = Paginator(results, PAGE_SIZE).get_page(page_number)
+    data = CollaborationListData(filterset=filterset, page=page, is_filtered=False, sort=filterset.sort_order())
+    if not filterset.is_valid():
+        return data
+    counts = collaboration_facets(filterset, total=page.paginator.count, base_url=base_url, params=params)
+    data.facets, data.tags, data.notices = counts.facets, counts.tags, filterset.notices()
+    query = (filterset.form.cleaned_data.get("q") or "").strip()
+    data.is_filtered = bool(data.tags or query)
+    data.description = list_description(page.paginator.count, counts.tags, query)
+    data.sort_links = _sort_links(params, base_url, data.sort, searching=bool(query))
+    chosen = filterset.chosen()
+    data.kept = [("main_theme", value) for value in chosen.get("main_theme", [])]
+    if params.get("sort") and data.sort != ("relevance" if query else "title"):
+        data.kept.append(("sort", data.sort))
+    return data
+
+
+def _sort_links(params, base_url: str, current: str, *, searching: bool) -> list[dict]:
+    links = []
+    for code, label in SORT_CHOICES:
+        if code == "relevance" and not searching:
+            continue
+        query = params.copy() if hasattr(params, "copy") else QueryDict(mutable=True)
+        if not hasattr(query, "setlist"):
+            query = QueryDict(mutable=True)
+            query.update(params)
+        query.pop("page", None)
+        query["sort"] = code
+        href = f"{base_url}?{query.urlencode()}"
+        links.append({"code": code, "label": str(label), "href": href, "current": code == current})
+    return links
+
+
+# How the heading names each chosen filter: "about" themes, "in" places...
+DESCRIPTION_WORDS = {
+    "theme": _lazy("about %(values)s"),
+    "main_theme": _lazy("mainly about %(values)s"),
+    "service": _lazy("involving %(values)s"),
+    "combination": _lazy("between %(values)s"),
+    "organisation": _lazy("with %(values)s"),
+    "organisation_type": _lazy("with a partner of type %(values)s"),
+    "region": _lazy("in %(values)s"),
+    "country": _lazy("in %(values)s"),
+    "status": _lazy("with status %(values)s"),
+    "scope": _lazy("of %(values)s scope"),
+    "savings": _lazy("with annual savings %(values)s"),
+    "basis": _lazy("with %(values)s savings"),
+    "evidence": _lazy("whose best evidence is rated %(values)s"),
+    "start_year": _lazy("started in %(values)s"),
+    "edition": _lazy("in the edition %(values)s"),
+}
+
+
+def list_description(count: int, tags: list, query: str) -> str:
+    """The count and the filters in words: '42 collaborations about Co-responding in South West'."""
+    words = [ngettext("%(count)s collaboration", "%(count)s collaborations", count) % {"count": f"{count:,}"}]
+    if query:
+        words.append(_("matching ‘%(query)s’") % {"query": query})
+    by_facet: dict[str, list[str]] = {}
+    for tag in tags:
+        by_facet.setdefault(tag.facet, []).append(tag.label)
+    for facet, labels in by_facet.items():
+        joined = _(" or ").join(labels) if len(labels) < 3 else ", ".join(labels[:-1]) + _(" or ") + labels[-1]
+        words.append(str(DESCRIPTION_WORDS[facet]) % {"values": joined})
+    return " ".join(words)
 
 
 # Collaboration detail
