@@ -1,8 +1,8 @@
 """The one access policy: may this user do this to this object? Views, admin, API and commands ask here.
 
 Rules in words:
-- the public (anyone) sees published collaborations, the register, the taxonomy and evidence,
-  never contact details;
+- the public (anyone) sees published collaborations, the register, the taxonomy and published
+  evidence, never contact details;
 - an organisation editor also sees, and edits, the records their organisations are partners in
   (published or not), with their contacts, and may create records that include one of them;
 - an analyst sees and edits everything, manages the register and the taxonomy, publishes, and
@@ -11,7 +11,8 @@ Rules in words:
 - rounds: analysts open and run them, and accept or send back returns; an organisation's editors
   see their organisation's requests and returns and fill them in while the return is a draft (or
   sent back) and the round is open; once submitted a return is read-only to them;
-- consolidation (matching reports, merging them into records, undoing merges) is for analysts.
+- consolidation (matching reports, merging them into records, undoing merges) is for analysts;
+- evidence items (evaluations, audits, research) are recorded and changed by analysts (manage_evidence).
 """
 
 from enum import StrEnum
@@ -87,8 +88,11 @@ def can(user, action: str, obj=None) -> bool:
     from bluelight.organisations.models import Organisation, PoliceForceArea
 
     own = editor_organisation_ids(user)
-    if isinstance(obj, Organisation | PoliceForceArea | Theme | EvidenceItem):
-        # The register, the taxonomy and evidence are public; changing them is for analysts.
+    if isinstance(obj, EvidenceItem):
+        # Published evidence is public; drafts and changes are for analysts.
+        return action == Action.VIEW and obj.is_published
+    if isinstance(obj, Organisation | PoliceForceArea | Theme):
+        # The register and the taxonomy are public; changing them is for analysts.
         return action == Action.VIEW
     if isinstance(obj, Collaboration):
         involved = bool(own & _collaboration_org_ids(obj)) if own else False

@@ -78,13 +78,6 @@ def with_relations(queryset, *, detail: bool = False):
     return queryset
 
 
-def by_relevance(queryset):
-    """Best match first when a search annotated a rank (the search backend's `search_rank`)."""
-    if "search_rank" in queryset.query.annotations:
-        return queryset.order_by("-search_rank", "title", "pk")
-    return queryset
-
-
 @method_decorator(etag, name="dispatch")
 class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     """Every resource: paged, rate-limited for anonymous clients, with ETags."""
@@ -95,7 +88,8 @@ class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
 
 @extend_schema(tags=["collaborations"])
 class CollaborationViewSet(mixins.UpdateModelMixin, ReadOnlyViewSet):
-    """Published collaborations, filtered as on the explorer's list (a filter may repeat for several values)."""
+    """Published collaborations, filtered and sorted as on the explorer's list (a filter may repeat for several
+    values); best match first when `q` is given, unless `sort` says otherwise."""
 
     filter_backends = [DjangoFilterBackend]
     filterset_class = CollaborationFilter
@@ -105,9 +99,6 @@ class CollaborationViewSet(mixins.UpdateModelMixin, ReadOnlyViewSet):
         if self.action == "partial_update":
             return policy.editable_collaborations(self.request.user)
         return with_relations(published_collaborations(), detail=self.action == "retrieve")
-
-    def filter_queryset(self, queryset):
-        return by_relevance(super().filter_queryset(queryset))
 
     def get_serializer_class(self):
         if self.action == "list":

@@ -16,8 +16,20 @@ from django.utils.translation import gettext as _
 
 from bluelight.accounts import policy
 from bluelight.collaborations import rules
-from bluelight.collaborations.models import Collaboration
-from bluelight.collaborations.services import collaboration_data_from, collaboration_rows_matched
+from bluelight.collaborations.models import (
+    Collaboration,
+    EvidenceItem,
+    EvidenceKind,
+    MarylandScale,
+    Publication,
+    Theme,
+    validate_pdf,
+)
+from bluelight.collaborations.services import (
+    EvidenceItemData,
+    collaboration_data_from,
+    collaboration_rows_matched,
+)
 from bluelight.core.versions import post_set, version_form_field, version_missing_message
 
 # Each formset part and how one of its cleaned rows becomes rule data.
@@ -247,3 +259,185 @@ def collaboration_form_post(post, *, form, formsets, collaboration: Collaboratio
         data[f"{prefix}-INITIAL_FORMS"] = str(sum(row is not None for row, _values in pairs))
     post_set(data, form.add_prefix("version"), version)
     return data
+
+
+# Evidence items
+
+MONTHS = [("", _("Not known"))] + [
+    (str(n), name)
+    for n, name in enumerate(
+        [
+            _("January"),
+            _("February"),
+            _("March"),
+            _("April"),
+            _("May"),
+            _("June"),
+            _("July"),
+            _("August"),
+            _("September"),
+            _("October"),
+            _("November"),
+            _("December"),
+        ],
+        start=1,
+    )
+]
+
+
+class EvidenceItemForm(forms.Form):
+    """An analyst's record of an evaluation, audit or research output. It only checks and gathers:
+    `services.evidence_item_create` / `evidence_item_update` write what `evidence_data()` returns."""
+
+    title = forms.CharField(label=_("Title"), max_length=300)
+    kind = forms.ChoiceField(label=_("Kind"), choices=EvidenceKind.choices, widget=forms.RadioSelect)
+    author = forms.CharField(
+        label=_("Authors or publisher"), max_length=200, required=False, help_text=_("For example, University of Kent")
+    )
+    month = forms.TypedChoiceField(
+        label=_("Month published"), choices=MONTHS, coerce=int, empty_value=None, required=False
+    )
+    year = forms.IntegerField(label=_("Year published"), min_value=1990, max_value=2100, required=False)
+    url = forms.URLField(
+        label=_("Link"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        help_text=_("Where the public can read it, if it is published elsewhere."),
+    )
+    document = forms.FileField(
+        label=_("Upload the document (PDF)"),
+        required=False,
+        help_text=_("A PDF of up to 20 MB. It is shown to the public only while the evidence item is published."),
+    )
+    remove_document = forms.BooleanField(label=_("Remove the uploaded document"), required=False)
+    method = forms.CharField(
+        label=_("Method"),
+        widget=forms.Textarea,
+        required=False,
+        help_text=_("How the evidence was gathered and what it was compared with."),
+    )
+    strength = forms.TypedChoiceField(
+        label=_("Strength on the Maryland Scientific Methods Scale"),
+        choices=MarylandScale.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    strength_reason = forms.CharField(
+        label=_("Why this rating"),
+        widget=forms.Textarea,
+        help_text=_("For example: compared with two similar fire services that did not share stations."),
+    )
+    summary = forms.CharField(label=_("Findings"), widget=forms.Textarea, required=False)
+    collaborations = forms.CharField(
+        label=_("Collaborations it is about"),
+        required=False,
+        help_text=_(
+            "Their record numbers, separated by commas: the number in a collaboration's address, "
+            "for example 123 in /collaborations/123/."
+        ),
+    )
+    evaluated = forms.IntegerField(
+        label=_("The collaboration it evaluated"),
+        required=False,
+        min_value=1,
+        help_text=_("Where it is about several: the record number of the one it evaluated."),
+    )
+    themes = forms.ModelMultipleChoiceField(
+        label=_("Themes"),
+        queryset=Theme.objects.select_related("parent"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    publication = forms.ChoiceField(
+        label=_("Publication"),
+        choices=[(Publication.PUBLISHED, _("Published")), (Publication.DRAFT, _("Draft (not public)"))],
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, instance: EvidenceItem | None = None, **kwargs):
+        self.instance = instance
+        if instance is not None and not kwargs.get("initial"):
+            kwargs["initial"] = {
+                **{
+                    name: getattr(instance, name)
+                    for name in (
+                        "title",
+                        "kind",
+                        "author",
+                        "month",
+                        "year",
+                        "url",
+                        "method",
+                        "strength",
+                        "strength_reason",
+                        "summary",
+                        "publication",
+                    )
+                },
+                "evaluated": instance.evaluated_id,
+                "collaborations": ", ".join(str(pk) for pk in instance.collaborations.values_list("pk", flat=True)),
+                "themes": list(instance.themes.all()),
+            }
+        super().__init__(*args, **kwargs)
+        if instance is None or not instance.document:
+            del self.fields["remove_document"]
+
+    def clean_document(self):
+        document = self.cleaned_data.get("document")
+        if document:
+            validate_pdf(document)
+        return document
+
+    def clean_collaborations(self):
+        text = self.cleaned_data.get("collaborations", "")
+        numbers = [part.strip().lstrip("#") for part in text.replace(";", ",").split(",") if part.strip()]
+        bad = [n for n in numbers if not n.isdigit()]
+        if bad:
+            raise ValidationError(
+                _("Enter record numbers only, separated by commas: %(bad)s is not one.") % {"bad": bad[0][:40]}
+            )
+        wanted = list(dict.fromkeys(int(n) for n in numbers))
+        found = Collaboration.objects.filter(pk__in=wanted, merged_into__isnull=True).in_bulk()
+        missing = [str(pk) for pk in wanted if pk not in found]
+        if missing:
+            raise ValidationError(
+                _("There is no current collaboration numbered %(numbers)s.") % {"numbers": ", ".join(missing[:10])}
+            )
+        return [found[pk] for pk in wanted]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("month") and not cleaned.get("year"):
+            self.add_error("year", _("Give the year with the month."))
+        evaluated = cleaned.get("evaluated")
+        collaborations = cleaned.get("collaborations")
+        if evaluated and collaborations is not None:
+            chosen = next((c for c in collaborations if c.pk == evaluated), None)
+            if chosen is None:
+                self.add_error(
+                    "evaluated", _("The collaboration it evaluated must be one of the collaborations it is about.")
+                )
+            cleaned["evaluated_record"] = chosen
+        return cleaned
+
+    def evidence_data(self) -> EvidenceItemData:
+        c = self.cleaned_data
+        return EvidenceItemData(
+            title=c["title"],
+            kind=c["kind"],
+            author=c["author"],
+            month=c["month"],
+            year=c["year"],
+            url=c["url"],
+            document=c["document"] or None,
+            remove_document=c.get("remove_document", False),
+            method=c["method"],
+            strength=c["strength"],
+            strength_reason=c["strength_reason"],
+            summary=c["summary"],
+            publication=c["publication"],
+            collaborations=c["collaborations"],
+            themes=list(c["themes"]),
+            evaluated=c.get("evaluated_record"),
+        )

@@ -1,5 +1,6 @@
 """Collaboration records and what hangs off them (partners, benefits, outcomes, evidence, provenance)."""
 
+import datetime
 import uuid
 
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -9,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -327,24 +329,74 @@ class EvidenceKind(models.TextChoices):
     CASE_STUDY = "case_study", _("Case study")
 
 
+EVIDENCE_PDF_MAX_BYTES = 20 * 1024 * 1024  # reports run to a few megabytes; this keeps uploads from filling the disk
+
+
+def evidence_upload_to(instance, filename: str) -> str:
+    # A random name: the uploader's file name is never used on disk or in a URL.
+    return f"evidence/{uuid.uuid4().hex}.pdf"
+
+
+def validate_pdf(value) -> None:
+    """An uploaded document must be a PDF of at most EVIDENCE_PDF_MAX_BYTES."""
+    if getattr(value, "_committed", True):
+        return  # already stored: it was checked when uploaded
+    if not value.name.lower().endswith(".pdf"):
+        raise ValidationError(_("The document must be a PDF file (ending .pdf)."), code="not_pdf")
+    if value.size > EVIDENCE_PDF_MAX_BYTES:
+        raise ValidationError(
+            _("The document must be smaller than %(mb)s MB.") % {"mb": EVIDENCE_PDF_MAX_BYTES // (1024 * 1024)},
+            code="too_large",
+        )
+    value.seek(0)
+    head = value.read(5)
+    value.seek(0)
+    if head != b"%PDF-":
+        raise ValidationError(_("The document must be a PDF file: this file is not one."), code="not_pdf")
+
+
 class EvidenceItem(models.Model):
-    """An evaluation, audit or research output, rated on the Maryland Scientific Methods Scale."""
+    """An evaluation, audit or research output, rated on the Maryland Scientific Methods Scale.
+
+    It may be about several collaborations; `evaluated` names the one it actually evaluated, which must be
+    one of them (services.evidence_item_create checks it).
+    """
 
     title = models.CharField(_("title"), max_length=300)
     kind = models.CharField(_("kind"), max_length=20, choices=EvidenceKind.choices, default=EvidenceKind.EVALUATION)
     url = models.URLField(_("link"), max_length=500, blank=True)
-    author = models.CharField(_("author or publisher"), max_length=200, blank=True)
+    author = models.CharField(_("authors or publisher"), max_length=200, blank=True)
     year = models.PositiveSmallIntegerField(
         _("year"), null=True, blank=True, validators=[MinValueValidator(1990), MaxValueValidator(2100)]
     )
-    summary = models.TextField(_("summary"), blank=True)
+    month = models.PositiveSmallIntegerField(
+        _("month"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    method = models.TextField(_("method"), blank=True, help_text=_("How the evidence was gathered and compared."))
+    summary = models.TextField(_("findings"), blank=True)
     strength = models.PositiveSmallIntegerField(
         _("strength (Maryland scale)"), choices=MarylandScale.choices, default=MarylandScale.CLAIM
+    )
+    strength_reason = models.TextField(_("reason for the rating"), blank=True)
+    document = models.FileField(
+        _("document (PDF)"), upload_to=evidence_upload_to, blank=True, max_length=200, validators=[validate_pdf]
     )
     collaborations = models.ManyToManyField(
         Collaboration, verbose_name=_("collaborations"), blank=True, related_name="evidence"
     )
+    evaluated = models.ForeignKey(
+        Collaboration,
+        verbose_name=_("collaboration evaluated"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="evaluations",
+        help_text=_("Where it is about several collaborations: the one it evaluated."),
+    )
     themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True, related_name="evidence")
+    publication = models.CharField(
+        _("publication"), max_length=10, choices=Publication.choices, default=Publication.PUBLISHED
+    )
     is_demo = models.BooleanField(default=False, editable=False)
     history = HistoricalRecords(m2m_fields=[collaborations, themes])
 
@@ -352,11 +404,29 @@ class EvidenceItem(models.Model):
         ordering = ["-strength", "title"]
         verbose_name = _("evidence item")
         constraints = [
-            models.CheckConstraint(condition=Q(strength__gte=0) & Q(strength__lte=5), name="evidence_strength_0_to_5")
+            models.CheckConstraint(condition=Q(strength__gte=0) & Q(strength__lte=5), name="evidence_strength_0_to_5"),
+            models.CheckConstraint(
+                condition=Q(month__isnull=True) | (Q(month__gte=1) & Q(month__lte=12) & Q(year__isnull=False)),
+                name="evidence_month_of_a_year",
+                violation_error_message=_("Give the year with the month, and a month from 1 to 12."),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("explorer:evidence_detail", args=[self.pk])
+
+    @property
+    def is_published(self) -> bool:
+        return self.publication == Publication.PUBLISHED
+
+    @property
+    def date_display(self) -> str:
+        if self.year and self.month:
+            return date_format(datetime.date(self.year, self.month, 1), "F Y")
+        return str(self.year or "")
 
 
 class Contact(models.Model):

@@ -1,9 +1,13 @@
 """Writes to collaboration records: create, update, keep derived fields, load the taxonomy."""
 
 import csv
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from bluelight.collaborations import rules
@@ -11,6 +15,8 @@ from bluelight.collaborations.models import (
     Benefit,
     Collaboration,
     Contact,
+    EvidenceItem,
+    EvidenceKind,
     Outcome,
     Partner,
     Provenance,
@@ -426,3 +432,95 @@ def collaboration_withdraw(*, collaboration: Collaboration) -> Collaboration:
         collaboration.save(update_fields=["publication", "version", "updated_at"])
     search_index_update([collaboration.pk])
     return collaboration
+
+
+# Evidence items
+
+
+@dataclass
+class EvidenceItemData:
+    """What an analyst records about an evaluation, audit or research output."""
+
+    title: str
+    strength: int
+    strength_reason: str
+    kind: str = EvidenceKind.EVALUATION
+    author: str = ""
+    year: int | None = None
+    month: int | None = None
+    url: str = ""
+    document: File | None = None  # a new upload; None keeps the current document
+    remove_document: bool = False
+    method: str = ""
+    summary: str = ""
+    publication: str = Publication.PUBLISHED
+    collaborations: list[Collaboration] = field(default_factory=list)
+    themes: list[Theme] = field(default_factory=list)
+    evaluated: Collaboration | None = None
+
+
+EVIDENCE_FIELDS = [
+    "title",
+    "kind",
+    "author",
+    "year",
+    "month",
+    "url",
+    "method",
+    "summary",
+    "strength",
+    "strength_reason",
+    "publication",
+    "evaluated",
+]
+
+
+def evidence_item_check(*, item: EvidenceItem, data: EvidenceItemData) -> None:
+    """Raise ValidationError listing every problem: the item's own rules, then those across its links."""
+    errors = {}
+    try:
+        item.full_clean()
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if not data.strength_reason.strip():
+        errors.setdefault("strength_reason", []).append(
+            _("Say why you gave this rating, for example how the comparison group was chosen.")
+        )
+    if data.evaluated is not None and data.evaluated not in data.collaborations:
+        errors.setdefault("evaluated", []).append(
+            _("The collaboration it evaluated must be one of the collaborations it is about.")
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _evidence_item_save(item: EvidenceItem, data: EvidenceItemData, user) -> EvidenceItem:
+    before = set(item.collaborations.values_list("pk", flat=True)) if item.pk else set()
+    for name in EVIDENCE_FIELDS:
+        setattr(item, name, getattr(data, name))
+    old_document = item.document.name if item.document else ""
+    if data.document is not None:
+        item.document = data.document
+    elif data.remove_document:
+        item.document = None
+    evidence_item_check(item=item, data=data)
+    with transaction.atomic():
+        _by(item, user).save()
+        item.collaborations.set(data.collaborations)
+        item.themes.set(data.themes)
+    if old_document and old_document != (item.document.name if item.document else ""):
+        # The replaced file goes once the new state is stored; history rows keep only its name.
+        item.document.storage.delete(old_document)
+    # Evidence text is part of each collaboration's search document: those it left and joined change.
+    search_index_update(sorted(before | {c.pk for c in data.collaborations}))
+    return item
+
+
+def evidence_item_create(*, data: EvidenceItemData, user=None) -> EvidenceItem:
+    """Record a new evidence item with its links, after checking every rule."""
+    return _evidence_item_save(EvidenceItem(), data, user)
+
+
+def evidence_item_update(*, item: EvidenceItem, data: EvidenceItemData, user=None) -> EvidenceItem:
+    """Change an evidence item and its links, after checking every rule."""
+    return _evidence_item_save(item, data, user)

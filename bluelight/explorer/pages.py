@@ -28,6 +28,7 @@ from bluelight.collaborations.models import (
     EvidenceItem,
     MarylandScale,
     Partner,
+    Publication,
     Status,
     Theme,
 )
@@ -70,8 +71,8 @@ def maryland_levels() -> list[tuple[int, str, str]]:
 def published_evidence(user) -> QuerySet:
     """Evidence items the user may see: published ones, and all of them for analysts."""
     items = EvidenceItem.objects.all()
-    if hasattr(EvidenceItem, "publication") and not policy.can(user, Action.MANAGE_EVIDENCE):
-        items = items.filter(publication="published")
+    if not policy.can(user, Action.MANAGE_EVIDENCE):
+        items = items.filter(publication=Publication.PUBLISHED)
     return items
 
 

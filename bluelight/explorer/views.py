@@ -7,7 +7,7 @@ from bluelight.accounts import policy
 from bluelight.editions import definitions
 from bluelight.editions.models import Edition
 from bluelight.editions.report.runs import edition_latest_with_report
-from bluelight.explorer import pages, selectors
+from bluelight.explorer import formats, pages, selectors
 
 
 def home(request):
@@ -20,6 +20,7 @@ def home(request):
     )
 
 
+@formats.offers_data(formats.collaboration_list)
 def collaboration_list(request):
     data = selectors.collaboration_list_data(
         user=request.user, params=request.GET, page_number=request.GET.get("page"), base_url=request.path
@@ -27,6 +28,7 @@ def collaboration_list(request):
     return render(request, "explorer/collaboration_list.html", {"data": data, "form": data.filterset.form})
 
 
+@formats.offers_data(formats.collaboration_detail)
 def collaboration_detail(request, pk):
     collaboration = selectors.collaboration_get(pk)
     if collaboration is None:
@@ -44,6 +46,7 @@ def collaboration_detail(request, pk):
     )
 
 
+@formats.offers_data(formats.organisation_list)
 def organisation_list(request):
     data = selectors.organisation_list_data(user=request.user, params=request.GET)
     return render(request, "explorer/organisation_list.html", {"data": data, "form": data.filterset.form})

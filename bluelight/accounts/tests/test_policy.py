@@ -63,6 +63,8 @@ REFERENCE_TABLE = [
     ("theme", "manage_taxonomy", N, N, N, Y, Y),
     ("evidence", "view", Y, Y, Y, Y, Y),
     ("evidence", "manage_evidence", N, N, N, Y, Y),
+    ("draft_evidence", "view", N, N, N, Y, Y),
+    ("draft_evidence", "manage_evidence", N, N, N, Y, Y),
 ]
 
 
@@ -100,6 +102,7 @@ def _reference(kind: str):
         "police_force_area": lambda: PoliceForceArea.objects.first(),
         "theme": lambda: Theme.objects.get(code="es_joint_facilities"),
         "evidence": lambda: EvidenceItem.objects.create(title="Evaluation of joint stations"),
+        "draft_evidence": lambda: EvidenceItem.objects.create(title="Evaluation in progress", publication="draft"),
     }[kind]()
 
 
