@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import F, FloatField, Lookup, Q, QuerySet, Value
+from django.db.models import F, FloatField, Lookup, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.expressions import Expression
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -129,10 +129,10 @@ class _Rank(Expression):
 
     output_field = FloatField()
 
-    def __init__(self, groups):
+    def __init__(self, groups, document: str = "search_entry__document"):
         super().__init__()
         self.groups = groups
-        self.document = F("search_entry__document")
+        self.document = F(document)
 
     def get_source_expressions(self):
         return [self.document]
@@ -149,26 +149,37 @@ class _Rank(Expression):
         return f"ts_rank({sql}, to_tsquery('english', %s))", [*params, tsquery(self.groups)]
 
 
-def collaboration_search(queryset: QuerySet, query: str) -> QuerySet:
+def collaboration_search(queryset: QuerySet, query: str, *, also: Q | None = None) -> QuerySet:
     """`queryset` narrowed to records matching `query`, each annotated with `search_rank` (higher is better).
 
     Order it yourself: `.order_by("-search_rank")`. A query without letters or digits matches nothing.
+    With `also`, the records it picks are found too (a partner named in the query, say); those the
+    text does not match have a `search_rank` of None (order with nulls last).
     """
     groups = query_parse(query)
+    no_rank = Value(None, output_field=FloatField())
     if not groups:
-        return queryset.none().annotate(search_rank=Value(0.0, output_field=FloatField()))
+        found = queryset.filter(also) if also is not None else queryset.none()
+        return found.annotate(search_rank=no_rank)
     if connection.vendor not in ("sqlite", "postgresql"):
-        return _search_without_index(queryset, groups)
-    return (
-        queryset.filter(search_entry__isnull=False)  # an inner join: FTS5's MATCH refuses an outer one
-        .filter(_Matches(F("search_entry__document"), groups))
-        .annotate(search_rank=_Rank(groups))
+        return _search_without_index(queryset, groups, also)
+    if also is None:
+        return (
+            queryset.filter(search_entry__isnull=False)  # an inner join: FTS5's MATCH refuses an outer one
+            .filter(_Matches(F("search_entry__document"), groups))
+            .annotate(search_rank=_Rank(groups))
+        )
+    # An OR with other conditions: the matches as a subquery, the rank looked up by rowid (a little slower).
+    entries = SearchEntry.objects.filter(_Matches(F("document"), groups))
+    rank = entries.filter(collaboration=OuterRef("pk")).annotate(rank=_Rank(groups, "document")).values("rank")
+    return queryset.filter(Q(pk__in=entries.values("collaboration_id")) | also).annotate(
+        search_rank=Subquery(rank[:1], output_field=FloatField())
     )
 
 
-def _search_without_index(queryset: QuerySet, groups) -> QuerySet:
+def _search_without_index(queryset: QuerySet, groups, also: Q | None) -> QuerySet:
     """Any other database: every word in the title or description, unranked. Slow, but correct enough."""
-    match = Q(pk__in=[])
+    match = also if also is not None else Q(pk__in=[])
     for group in groups:
         every = Q()
         for term in group:

@@ -4,6 +4,7 @@ import dataclasses
 
 import pytest
 from django.core.management import call_command
+from django.db.models import F, Q
 
 from bluelight.collaborations import rules
 from bluelight.collaborations.models import Collaboration, EvidenceItem
@@ -162,28 +163,30 @@ def test_evidence_linked_to_a_record_is_searched(register):
     assert titles("downtime") == ["Joint fleet workshop"]
 
 
-def test_evidence_saved_in_the_admin_is_searched(register, client, django_user_model):
+def test_evidence_linked_or_unlinked_in_the_admin_is_searched(register, rf, django_user_model):
+    from django.contrib import admin
+
     record = make_collaboration(title="Joint fleet workshop")
-    admin = django_user_model.objects.create_superuser("root", "root@example.org", "pw")
-    client.force_login(admin)
-    response = client.post(
-        "/admin/collaborations/evidenceitem/add/",
-        {
-            "title": "Fleet audit",
-            "kind": "audit",
-            "summary": "Downtime halved.",
-            "strength": 2,
-            "collaborations": [record.pk],
-        },
-    )
-    assert response.status_code == 302, response.content.decode()[:2000]
+    item = EvidenceItem.objects.create(title="Fleet audit", summary="Downtime halved.")
+    request = rf.post("/")
+    request.user = django_user_model.objects.create_superuser("root", "root@example.org", "pw")
+    model_admin = admin.site._registry[EvidenceItem]
+
+    class Form:  # what save_related uses of the admin's form
+        instance = item
+
+        def __init__(self, linked):
+            self.linked = linked
+
+        def save_m2m(self):
+            item.collaborations.set(self.linked)
+
+    model_admin.save_related(request, Form([record]), [], change=True)
     assert titles("downtime") == ["Joint fleet workshop"]
-    item = EvidenceItem.objects.get()
-    response = client.post(
-        f"/admin/collaborations/evidenceitem/{item.pk}/change/",
-        {"title": "Fleet audit", "kind": "audit", "summary": "Downtime halved.", "strength": 2},
-    )
-    assert response.status_code == 302
+    model_admin.save_related(request, Form([]), [], change=True)
+    assert titles("downtime") == []
+    model_admin.save_related(request, Form([record]), [], change=True)
+    model_admin.delete_model(request, item)
     assert titles("downtime") == []
 
 
@@ -260,3 +263,12 @@ def test_organisation_names_are_resolved_with_aliases_and_typos(register):
     )
     assert [o.slug for o in search_organisations("Surey Police")][:1] == ["surrey_police"]
     assert search_organisations("") == [] and search_organisations("\x00") == []
+
+
+def test_also_adds_records_the_text_does_not_match_ranked_after_those_it_does(world):
+    also = Q(title="Estates review")
+    found = collaboration_search(Collaboration.objects.published(), "station", also=also)
+    ranked = list(found.order_by(F("search_rank").desc(nulls_last=True), "title"))
+    assert [c.title for c in ranked] == ["Tri-service station at Epsom", "Shared control room", "Estates review"]
+    assert ranked[0].search_rank > ranked[1].search_rank > 0 and ranked[2].search_rank is None
+    assert [c.title for c in collaboration_search(Collaboration.objects.all(), '"', also=also)] == ["Estates review"]
