@@ -453,7 +453,11 @@ class CollaborationFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return collaboration_search(queryset, value)  # annotated with search_rank, for sorting by relevance
+        by_partner = Partner.objects.filter(
+            Q(organisation__name__icontains=value) | Q(organisation__aliases__name__icontains=value)
+        ).values("collaboration_id")
+        # Full text, ranked (search_rank); records only a partner's name matches come too, rank None.
+        return collaboration_search(queryset, value, also=Q(pk__in=by_partner))
 
     def filter_theme(self, queryset, name, codes):
         themes = Theme.objects.filter(Q(code__in=codes) | Q(parent__code__in=codes)).values("pk")
