@@ -8,6 +8,9 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def _fast_and_quiet(settings, tmp_path):
+    from django.core.cache import cache
+
+    cache.clear()  # cached figures (the home page's) and throttle counts from one test never reach the next
     settings.VAR_DIR = tmp_path  # trained models and other files a test writes stay out of var/
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

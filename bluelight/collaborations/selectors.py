@@ -1,9 +1,11 @@
 """Reads of collaboration records that need more than a queryset: the record's full change history, and its versions."""
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.apps import apps
+from django.core.cache import cache
 from django.utils import formats
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -12,6 +14,15 @@ from bluelight.accounts import policy
 from bluelight.accounts.policy import Action
 from bluelight.collaborations.models import Benefit, Collaboration, Contact, Outcome, Partner, Theme
 from bluelight.organisations.models import Organisation
+
+# The cache key of the records' version, set anew by services.collaborations_changed on every write.
+VERSION_KEY = "collaborations:version"
+
+
+def collaborations_version() -> str:
+    """A token that changes whenever a service writes a record: part of the key of cached figures."""
+    return cache.get_or_set(VERSION_KEY, lambda: uuid.uuid4().hex, None)
+
 
 # Columns a reader learns nothing from: identities, and timestamps the history rows carry anyway.
 # `version` only counts saves: a save that changed just a part shows as that part's change.

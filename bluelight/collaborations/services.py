@@ -1,9 +1,11 @@
 """Writes to collaboration records: create, update, keep derived fields, load the taxonomy."""
 
 import csv
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
@@ -25,7 +27,7 @@ from bluelight.collaborations.models import (
     Theme,
 )
 from bluelight.collaborations.search import search_index_update
-from bluelight.collaborations.selectors import collaboration_changes_since
+from bluelight.collaborations.selectors import VERSION_KEY, collaboration_changes_since
 from bluelight.core.versions import merged_rows, merged_values, version_bump, version_check
 from bluelight.organisations.models import SERVICE_OF_TYPE, Service
 
@@ -58,6 +60,22 @@ def taxonomy_load() -> tuple[int, int]:
         existing[theme.code] = theme
         created += 1
     return created, len(rows) - created
+
+
+def collaborations_changed() -> None:
+    """Tell caches of figures over all records (the home page's) that records changed: a new version.
+
+    Set now, so this process's next read recomputes, and again when the transaction commits, so a
+    reader that recomputed from the old rows in between does not keep them under the new version.
+    Other processes with Django's default per-process cache see the change when their entries
+    expire (explorer.views.HOME_CACHE_SECONDS); with a shared cache, at once.
+    """
+
+    def bump() -> None:
+        cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+
+    bump()
+    transaction.on_commit(bump)
 
 
 def services_of(organisations) -> str:
@@ -246,6 +264,7 @@ def collaboration_create(
         fields=["*"],
     )
     search_index_update([collaboration.pk])
+    collaborations_changed()
     return collaboration
 
 
@@ -308,6 +327,7 @@ def collaboration_update(
         collaboration.save()
     _children_write(collaboration, plan, user)
     search_index_update([collaboration.pk])
+    collaborations_changed()
     return collaboration
 
 
@@ -419,6 +439,7 @@ def collaboration_publish(*, collaboration: Collaboration) -> Collaboration:
         version_bump(collaboration)
         collaboration.save(update_fields=["publication", "version", "updated_at"])
     search_index_update([collaboration.pk])
+    collaborations_changed()
     return collaboration
 
 
@@ -431,6 +452,7 @@ def collaboration_withdraw(*, collaboration: Collaboration) -> Collaboration:
         version_bump(collaboration)
         collaboration.save(update_fields=["publication", "version", "updated_at"])
     search_index_update([collaboration.pk])
+    collaborations_changed()
     return collaboration
 
 

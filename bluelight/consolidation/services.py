@@ -25,6 +25,7 @@ from bluelight.collaborations.services import (
     collaboration_create,
     collaboration_data_from,
     collaboration_update,
+    collaborations_changed,
 )
 from bluelight.consolidation.knowledge import matching_knowledge
 from bluelight.consolidation.matching import MatchItem, cluster_items
@@ -385,6 +386,7 @@ def merge_undo(*, merge: Merge, user=None) -> Cluster:
     if created:
         collaboration.delete()
         search_index_update([merge.collaboration_id])
+        collaborations_changed()
     else:
         collaboration_update(collaboration=collaboration, data=record_restore(before))
     cluster.state = ClusterState.PROPOSED

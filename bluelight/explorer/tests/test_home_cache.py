@@ -1,0 +1,55 @@
+"""The home page's figures are cached, and a record written through the services shows at once."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from bluelight.collaborations.models import Publication
+from bluelight.collaborations.services import collaboration_publish, collaboration_withdraw
+from bluelight.collaborations.tests.factories import make_collaboration
+
+
+def home(client):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("explorer:home"))
+    assert response.status_code == 200
+    return response, len(queries)
+
+
+def test_the_home_page_figures_are_computed_once_for_several_requests(client, register):
+    make_collaboration("surrey_police", "surrey_frs")
+
+    first, first_queries = home(client)
+    second, second_queries = home(client)
+
+    assert second.context["data"].collaboration_count == first.context["data"].collaboration_count == 1
+    assert second_queries < first_queries
+
+
+def test_a_record_published_after_the_figures_were_cached_is_counted_at_once(client, register):
+    make_collaboration("surrey_police", "surrey_frs")
+    draft = make_collaboration("kent_frs", "kent_police", "south_east_coast_as", publication=Publication.DRAFT)
+    before, _queries = home(client)
+    assert before.context["data"].collaboration_count == 1
+
+    collaboration_publish(collaboration=draft)
+    after, _queries = home(client)
+
+    data = after.context["data"]
+    assert data.collaboration_count == 2
+    assert data.organisation_count == 5
+    assert {row.code: row.count for row in data.by_service}["ambulance"] == 1
+    assert 'data-testid="collaboration-count">2<' in after.content.decode()
+
+
+def test_a_withdrawn_record_leaves_the_cached_figures_at_once(client, register):
+    kept = make_collaboration("surrey_police", "surrey_frs")
+    withdrawn = make_collaboration("kent_frs", "kent_police", title="Kent joint station")
+    assert home(client)[0].context["data"].collaboration_count == 2
+
+    collaboration_withdraw(collaboration=withdrawn)
+
+    data = home(client)[0].context["data"]
+    assert data.collaboration_count == 1
+    assert data.organisation_count == 2
+    assert kept.title != withdrawn.title
