@@ -12,4 +12,6 @@ urlpatterns = [
     path("<slug:slug>/", views.edition_detail, name="detail"),
     path("<slug:slug>/report/", views.report_request_view, name="report_request"),
     path("<slug:slug>/overview.<str:kind>", views.report_file, name="report_file"),
+    path("<slug:slug>/datapackage.<str:kind>", views.datapackage_file, name="datapackage"),
+    path("<slug:slug>/data/<slug:table>.csv", views.datapackage_table, name="datapackage_table"),
 ]

@@ -1,18 +1,23 @@
 """Edition pages: public (list, edition, report files) and analysts' (publish, produce a report, progress)."""
 
+import hashlib
+import tempfile
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import etag, require_POST
 
 from bluelight.accounts import policy
 from bluelight.accounts.policy import Action
 from bluelight.core.forms import form_add_service_errors
 from bluelight.core.runs import run_waiting_for_worker
-from bluelight.editions import definitions
+from bluelight.editions import datapackage, definitions
 from bluelight.editions.forms import EditionPublishForm, ReportRequestForm
 from bluelight.editions.models import Edition, ReportRun, ReportState
 from bluelight.editions.report.runs import latest_report, report_request, report_states
@@ -145,3 +150,39 @@ def report_run_file(request, run_id: int, kind: str):
     if kind not in CONTENT_TYPES or not run.path(kind).exists():
         raise Http404(_("This report has no such file."))
     return _report_response(run, kind, f"{run.edition.slug}-overview-{run.pk}.{kind}")
+
+
+# Open data: the edition as a Frictionless data package (datapackage.py). An edition never changes, so its
+# ETag names the edition and the licence, and a client that has the package gets a 304 without it being built.
+
+
+def _datapackage_etag(request, slug: str, **_kwargs) -> str:
+    licence = settings.OPEN_DATA_LICENCE
+    named = f"{slug} {datapackage.VERSION} {licence['name']} {licence['path']}"
+    return hashlib.sha256(named.encode()).hexdigest()[:32]
+
+
+@etag(_datapackage_etag)
+def datapackage_file(request, slug: str, kind: str):
+    """/editions/<slug>/datapackage.json (tables at data/<table>.csv beside it) or datapackage.zip (all of it)."""
+    edition = get_object_or_404(Edition, slug=slug)
+    homepage = request.build_absolute_uri(reverse("editions:detail", args=[slug]))
+    if kind == "json":
+        return JsonResponse(datapackage.descriptor(edition, homepage=homepage), json_dumps_params={"indent": 2})
+    if kind != "zip":
+        raise Http404
+    stream = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115 (FileResponse closes it)
+    datapackage.write_zip(edition, stream, homepage=homepage)
+    stream.seek(0)
+    return FileResponse(stream, content_type="application/zip", as_attachment=True, filename=f"{slug}-datapackage.zip")
+
+
+@etag(_datapackage_etag)
+def datapackage_table(request, slug: str, table: str):
+    """One table of an edition's data package as CSV, where its datapackage.json says it is."""
+    edition = get_object_or_404(Edition, slug=slug)
+    if table not in datapackage.TABLES_BY_NAME:
+        raise Http404
+    response = StreamingHttpResponse(datapackage.table_csv(edition, table), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{slug}-{table}.csv"'
+    return response
