@@ -25,6 +25,7 @@ from bluelight.collaborations.models import (
     SourceKind,
     Theme,
 )
+from bluelight.collaborations.search import search_index_rebuild
 from bluelight.collaborations.services import collaboration_create, services_of, taxonomy_load
 from bluelight.demo.world import (
     DEMO_COUNT,
@@ -288,6 +289,7 @@ def demo_load(*, seed: int = DEMO_SEED, count: int = DEMO_COUNT) -> DemoSummary:
             evidence.collaborations.set([records[key] for key in spec.collaborations])
             evidence.themes.set([themes[code] for code in spec.themes])
             summary.evidence += 1
+        search_index_rebuild()  # the evidence items above were saved without a service
     summary.users_created = _users_ensure()
     demo_round_load(seed=seed)  # once: it is looked up by name
     from bluelight.demo.editions import demo_editions_load  # it reads this module's demo keys
@@ -514,6 +516,7 @@ def demo_scale_load(*, n: int, seed: int = DEMO_SEED, batch_size: int = 2000, hi
             summary.created += len(batch)
             # With DEBUG on, Django keeps every query's SQL; bulk inserts would fill memory.
             reset_queries()
+        search_index_rebuild()  # the rows went in without the services that index them
     summary.seconds = round(time.perf_counter() - started, 2)
     return summary
 

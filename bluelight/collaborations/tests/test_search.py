@@ -272,3 +272,12 @@ def test_also_adds_records_the_text_does_not_match_ranked_after_those_it_does(wo
     assert [c.title for c in ranked] == ["Tri-service station at Epsom", "Shared control room", "Estates review"]
     assert ranked[0].search_rank > ranked[1].search_rank > 0 and ranked[2].search_rank is None
     assert [c.title for c in collaboration_search(Collaboration.objects.all(), '"', also=also)] == ["Estates review"]
+
+
+def test_the_scale_loader_leaves_every_record_indexed(register):
+    from bluelight.demo.services import demo_scale_load
+
+    demo_scale_load(n=30, history=False)
+    assert _index_size() == Collaboration.objects.count() == 30
+    some = Collaboration.objects.order_by("pk").first()
+    assert some in collaboration_search(Collaboration.objects.all(), some.title)
