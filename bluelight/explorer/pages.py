@@ -85,14 +85,23 @@ class EvidenceLine:
 
 
 def evidence_lines(items, collaboration: Collaboration | None = None) -> list[EvidenceLine]:
+    """Each item with its rating in plain words and how many collaborations it is about (one query for all:
+    counted apart, because a queryset filtered on one collaboration would count only that one)."""
+    items = list(items)
+    through = EvidenceItem.collaborations.through
+    covers = dict(
+        through.objects.filter(evidenceitem_id__in=[i.pk for i in items])
+        .values("evidenceitem_id")
+        .annotate(n=Count("pk"))
+        .values_list("evidenceitem_id", "n")
+    )
     lines = []
     for item in items:
-        covers = getattr(item, "covers", None)
-        evaluated_id = getattr(item, "evaluated_id", None)
+        n = covers.get(item.pk, 0)
         here = None
-        if collaboration is not None and covers and covers > 1 and evaluated_id:
-            here = evaluated_id == collaboration.pk
-        lines.append(EvidenceLine(item, str(MARYLAND_PLAIN[MarylandScale(item.strength)]), here, covers or 0))
+        if collaboration is not None and n > 1 and item.evaluated_id:
+            here = item.evaluated_id == collaboration.pk
+        lines.append(EvidenceLine(item, str(MARYLAND_PLAIN[MarylandScale(item.strength)]), here, n))
     return lines
 
 
@@ -115,6 +124,7 @@ class CollaborationPageData:
     similar: list[Collaboration]
     maryland: list[tuple[int, str, str]]
     savings_by_basis: list[tuple[str, Decimal]] = field(default_factory=list)
+    savings_total_shown: bool = False
 
 
 def collaboration_timeline(collaboration: Collaboration) -> list[TimelineRow]:
@@ -172,19 +182,21 @@ def collaboration_page_data(*, user, collaboration: Collaboration, partners: lis
     items = (
         published_evidence(user)
         .filter(collaborations=collaboration)
-        .annotate(covers=Count("collaborations", distinct=True))
         .order_by("-strength", "title")
     )
-    savings = Counter()
+    savings, annual = Counter(), 0
     for benefit in collaboration.benefits.all():
         if benefit.kind == BenefitKind.ANNUAL_SAVING:
             savings[benefit.basis] += benefit.amount_gbp
+            annual += 1
     return CollaborationPageData(
         timeline=collaboration_timeline(collaboration),
         evidence=evidence_lines(items, collaboration),
         similar=similar_collaborations(collaboration, [p.organisation_id for p in partners]),
         maryland=maryland_levels(),
         savings_by_basis=[(str(label), savings[code]) for code, label in Basis.choices if code in savings],
+        # A total says something only where there are several savings; one is already in the table.
+        savings_total_shown=annual > 1,
     )
 
 
@@ -438,7 +450,6 @@ def theme_detail_data(*, user, theme: Theme) -> ThemeDetailData:
     items = (
         visible_evidence.filter(themes__in=family)
         .distinct()
-        .annotate(covers=Count("collaborations", distinct=True))
         .order_by("-strength", "title")
     )
     return ThemeDetailData(
@@ -473,7 +484,7 @@ class EvidenceListData:
 def evidence_list_data(*, user, params, page_number=None) -> EvidenceListData:
     """Evidence items, strongest first, optionally about one theme (or its sub-themes) or of a least strength;
     a value that is not a theme or a level is ignored."""
-    items = published_evidence(user).annotate(covers=Count("collaborations", distinct=True))
+    items = published_evidence(user)
     theme = theme_get(params.get("theme", "")) if params.get("theme") else None
     if theme is not None:
         items = items.filter(themes__in=theme_family(theme)).distinct()
