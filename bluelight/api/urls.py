@@ -8,8 +8,10 @@ from bluelight.api import views
 
 app_name = "api"
 
+# No root view and no format suffixes (/api/themes.json): the API speaks JSON only, and /api/docs/ lists it.
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
+router.include_format_suffixes = False
 router.register("collaborations", views.CollaborationViewSet, basename="collaboration")
 router.register("organisations", views.OrganisationViewSet, basename="organisation")
 router.register("themes", views.ThemeViewSet, basename="theme")

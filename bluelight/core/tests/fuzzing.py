@@ -139,9 +139,15 @@ def valid_values(route: Route, name: str, kind: str, world) -> list[str]:
     if name == "org":
         return ["surrey_police", "surrey_frs"]  # a draft return (the editor's), a submitted one
     if name == "kind":
-        return ["html", "pdf", "xlsx"]
+        return ["json", "zip"] if "datapackage" in t else ["html", "pdf", "xlsx"]
+    if name == "fmt":  # the explorer's pages as data
+        return ["json", "csv"]
+    if name == "table":  # a table of an edition's data package
+        return ["collaborations", "benefits"]
+    if name == "code":  # a theme
+        return ["estates", "es_shared_hq"]
     if name == "slug":
-        return [world.edition_slug] if t.startswith("editions/") else ["surrey_police"]
+        return [world.edition_slug] if t.startswith(("editions/", "api/editions/")) else ["surrey_police"]
     if name == "run_id":
         return [str(world.report_run if t.startswith("editions/") else world.matching_run)]
     attribute = {"round_id": "round", "item_id": "item", "cluster_id": "cluster", "pk": "published"}[name]
