@@ -256,6 +256,10 @@ def search_index_rebuild() -> int:
         cursor.execute(_document_select(vendor, ""))
         if vendor == "sqlite":
             cursor.execute(f"INSERT INTO {_TABLE}({_TABLE}) VALUES ('optimize')")  # noqa: S608
+            # Without statistics SQLite guesses a filter such as publication='published' picks a few
+            # rows, loops over them and runs the full-text query once per row: seconds at 100,000
+            # records, against 30 ms the other way round. ANALYZE tells it (half a second).
+            cursor.execute(f"ANALYZE {Collaboration._meta.db_table}")
         cursor.execute(f"SELECT count(*) FROM {_TABLE}")  # noqa: S608
         return cursor.fetchone()[0]
 
