@@ -1,13 +1,17 @@
 """Reads of collaboration records that need more than a queryset: the record's full change history, and its versions."""
 
+import hashlib
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar
 
 from django.apps import apps
 from django.core.cache import cache
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.text import Truncator
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from bluelight.accounts import policy
@@ -17,11 +21,33 @@ from bluelight.organisations.models import Organisation
 
 # The cache key of the records' version, set anew by services.collaborations_changed on every write.
 VERSION_KEY = "collaborations:version"
+T = TypeVar("T")
+
+
+# Figures over all records (counts, facets) are kept this long in each process: with Django's
+# default per-process cache, a write made in another process (a worker, a command) shows after this.
+FIGURES_CACHE_SECONDS = 60
 
 
 def collaborations_version() -> str:
     """A token that changes whenever a service writes a record: part of the key of cached figures."""
     return cache.get_or_set(VERSION_KEY, lambda: uuid.uuid4().hex, None)
+
+
+def figures_cached(name: str, parts, compute: Callable[[], T], seconds: int = FIGURES_CACHE_SECONDS) -> T:
+    """`compute()`, kept under `name`, `parts` (what the figures depend on, e.g. the filters chosen, as
+    sorted tuples: the key is their repr), the records' version, the language (labels are translated
+    when computed) and today's date.
+
+    Only for figures that are the same for every reader of those parts: published records only.
+    """
+    described = repr((parts, collaborations_version(), get_language(), timezone.localdate().isoformat()))
+    key = f"figures:{name}:{hashlib.sha256(described.encode()).hexdigest()}"
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, seconds)
+    return found
 
 
 # Columns a reader learns nothing from: identities, and timestamps the history rows carry anyway.

@@ -68,7 +68,7 @@ def collaborations_changed() -> None:
     Set now, so this process's next read recomputes, and again when the transaction commits, so a
     reader that recomputed from the old rows in between does not keep them under the new version.
     Other processes with Django's default per-process cache see the change when their entries
-    expire (explorer.views.HOME_CACHE_SECONDS); with a shared cache, at once.
+    expire (selectors.FIGURES_CACHE_SECONDS); with a shared cache, at once.
     """
 
     def bump() -> None:

@@ -3,9 +3,11 @@
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from bluelight.collaborations.models import Publication
-from bluelight.collaborations.services import collaboration_publish, collaboration_withdraw
+from bluelight.collaborations.selectors import figures_cached
+from bluelight.collaborations.services import collaboration_publish, collaboration_withdraw, collaborations_changed
 from bluelight.collaborations.tests.factories import make_collaboration
 
 
@@ -53,3 +55,22 @@ def test_a_withdrawn_record_leaves_the_cached_figures_at_once(client, register):
     assert data.collaboration_count == 1
     assert data.organisation_count == 2
     assert kept.title != withdrawn.title
+
+
+def test_cached_figures_are_kept_apart_by_language_and_by_what_they_depend_on():
+    with translation.override("en"):
+        assert figures_cached("figures", ("status=operational",), lambda: "Operational") == "Operational"
+    with translation.override("cy"):
+        assert figures_cached("figures", ("status=operational",), lambda: "Gweithredol") == "Gweithredol"
+    with translation.override("en"):
+        assert figures_cached("figures", ("status=operational",), lambda: "again") == "Operational"
+        assert figures_cached("figures", ("status=planned",), lambda: "Planned") == "Planned"
+
+
+def test_a_write_through_the_services_makes_cached_figures_computed_again(db):
+    assert figures_cached("figures", (), lambda: 1) == 1
+    assert figures_cached("figures", (), lambda: 2) == 1
+
+    collaborations_changed()
+
+    assert figures_cached("figures", (), lambda: 3) == 3
