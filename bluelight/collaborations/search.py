@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import F, FloatField, Lookup, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Case, F, FloatField, Lookup, Q, QuerySet, Value, When
 from django.db.models.expressions import Expression
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -169,11 +169,12 @@ def collaboration_search(queryset: QuerySet, query: str, *, also: Q | None = Non
             .filter(_Matches(F("search_entry__document"), groups))
             .annotate(search_rank=_Rank(groups))
         )
-    # An OR with other conditions: the matches as a subquery, the rank looked up by rowid (a little slower).
-    entries = SearchEntry.objects.filter(_Matches(F("document"), groups))
-    rank = entries.filter(collaboration=OuterRef("pk")).annotate(rank=_Rank(groups, "document")).values("rank")
-    return queryset.filter(Q(pk__in=entries.values("collaboration_id")) | also).annotate(
-        search_rank=Subquery(rank[:1], output_field=FloatField())
+    # An OR with other conditions: the matches as one uncorrelated subquery, which the database runs
+    # once. A rank looked up row by row ran the full-text query once per record (15 s at 100,000 on
+    # SQLite), so here every text match ranks alike, ahead of the records only `also` picks.
+    matched = SearchEntry.objects.filter(_Matches(F("document"), groups)).values("collaboration_id")
+    return queryset.filter(Q(pk__in=matched) | also).annotate(
+        search_rank=Case(When(pk__in=matched, then=Value(1.0)), default=no_rank, output_field=FloatField())
     )
 
 

@@ -44,9 +44,10 @@ from bluelight.collaborations.models import (
     Status,
     Theme,
 )
-from bluelight.collaborations.search import collaboration_search
+from bluelight.collaborations.search import collaboration_search, search_organisations
 from bluelight.editions.models import Edition, Entry
 from bluelight.organisations.models import REGIONS, Country, Organisation, OrganisationType, Service
+from bluelight.organisations.resolution import resolve
 
 REGION_CHOICES = [(region, region) for region in REGIONS]
 
@@ -165,13 +166,6 @@ def _read_organisations(values: list[str]) -> Reading:
 
 
 def _organisations_named(text: str) -> list[Organisation]:
-    try:
-        from bluelight.collaborations.search import search_organisations
-    except ImportError:  # an older tree without the search module: the register's resolver directly
-        from bluelight.organisations.resolution import resolve
-
-        match = resolve(text).match
-        return [match] if match is not None else []
     return list(search_organisations(text))
 
 
@@ -453,10 +447,13 @@ class CollaborationFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        by_partner = Partner.objects.filter(
-            Q(organisation__name__icontains=value) | Q(organisation__aliases__name__icontains=value)
-        ).values("collaboration_id")
-        # Full text, ranked (search_rank); records only a partner's name matches come too, rank None.
+        # A search that is one organisation's name, alias or code (typos too: the register's name
+        # resolution) also finds that organisation's collaborations, after the text matches. Any
+        # other search is full text only: "fire" is not every fire service's record.
+        named = resolve(value[:200])
+        if named.match is None:
+            return collaboration_search(queryset, value)
+        by_partner = Partner.objects.filter(organisation=named.match).values("collaboration_id")
         return collaboration_search(queryset, value, also=Q(pk__in=by_partner))
 
     def filter_theme(self, queryset, name, codes):

@@ -88,6 +88,14 @@ def test_search_finds_partners_by_alias(client, register):
     assert titles(client, q="Avon and Somerset Constabulary") == ["Bristol hub"]
 
 
+def test_search_finds_a_partner_named_with_a_typo_but_a_word_is_not_every_partner_with_it(client, register):
+    make_collaboration("avon_somerset_police", "avon_frs", title="Bristol hub")
+    make_collaboration("kent_police", "kent_frs", title="Kent drones")
+
+    assert titles(client, q="Avon and Somerst Constabulary") == ["Bristol hub"]  # the register's resolution
+    assert titles(client, q="fire") == []  # no text says fire; naming several services is not naming one
+
+
 def test_filters_combine(client, register, theme):
     make_collaboration("surrey_police", "surrey_frs", title="Surrey HQ", theme=theme("es_shared_hq"))
     make_collaboration("kent_police", "kent_frs", title="Kent HQ", theme=theme("es_shared_hq"), status="planned")
