@@ -28,7 +28,7 @@ from bluelight.collaborations.models import (
     SourceKind,
     Theme,
 )
-from bluelight.collaborations.selectors import collaboration_history
+from bluelight.collaborations.selectors import collaboration_history, figures_cached
 from bluelight.explorer.facets import collaboration_facets
 from bluelight.explorer.filters import SORT_CHOICES, CollaborationFilter, OrganisationFilter
 from bluelight.organisations.models import Organisation, OrganisationType, Service
@@ -154,11 +154,23 @@ def collaboration_list_data(*, user, params, page_number=None, base_url="") -> C
     filterset = CollaborationFilter(params, queryset=with_list_relations(policy.visible_collaborations(user)))
     # Only a search too long to run is an error; unknown filter values are ignored with a notice (filters.py).
     results = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    page = Paginator(results, PAGE_SIZE).get_page(page_number)
+    paginator = Paginator(results, PAGE_SIZE)
+    # The count and the facets are the same for every member of the public asking the same question:
+    # kept (figures_cached: a minute, and renewed at once after a service writes a record), since
+    # counting every facet over 100,000 records takes seconds. Signed-in users may see more.
+    public = filterset.is_valid() and not getattr(user, "is_authenticated", False)
+    question = (base_url, *sorted((k, tuple(params.getlist(k))) for k in params if k != "page"))
+    if public:
+        paginator.__dict__["count"] = figures_cached("list-count", question, lambda: results.count())
+    page = paginator.get_page(page_number)
     data = CollaborationListData(filterset=filterset, page=page, is_filtered=False, sort=filterset.sort_order())
     if not filterset.is_valid():
         return data
-    counts = collaboration_facets(filterset, total=page.paginator.count, base_url=base_url, params=params)
+
+    def facets():
+        return collaboration_facets(filterset, total=paginator.count, base_url=base_url, params=params)
+
+    counts = figures_cached("list-facets", question, facets) if public else facets()
     data.facets, data.tags, data.notices = counts.facets, counts.tags, filterset.notices()
     query = (filterset.form.cleaned_data.get("q") or "").strip()
     data.is_filtered = bool(data.tags or query)

@@ -74,3 +74,25 @@ def test_a_write_through_the_services_makes_cached_figures_computed_again(db):
     collaborations_changed()
 
     assert figures_cached("figures", (), lambda: 3) == 3
+
+
+def test_the_lists_count_and_facets_are_cached_for_the_public_and_follow_a_publication_at_once(client, register):
+    make_collaboration("surrey_police", "surrey_frs", status="operational")
+    draft = make_collaboration("kent_frs", "kent_police", status="planned", publication=Publication.DRAFT)
+    url = reverse("explorer:collaboration_list") + "?status=operational&status=planned"
+
+    def status_counts():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        data = response.context["data"]
+        facet = next(f for f in data.facets if f.name == "status")
+        return data.page.paginator.count, {v.value: v.count for v in facet.values if v.count}, len(queries)
+
+    count, statuses, first_queries = status_counts()
+    assert (count, statuses) == (1, {"operational": 1})
+    assert status_counts()[2] < first_queries  # counted once
+
+    collaboration_publish(collaboration=draft)
+
+    count, statuses, _queries = status_counts()
+    assert (count, statuses) == (2, {"operational": 1, "planned": 1})
