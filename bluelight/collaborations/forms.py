@@ -15,6 +15,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext as _
 
 from bluelight.accounts import policy
+from bluelight.accounts.admin_base import SafeModelMultipleChoiceField
 from bluelight.collaborations import rules
 from bluelight.collaborations.models import (
     Collaboration,
@@ -341,9 +342,10 @@ class EvidenceItemForm(forms.Form):
         label=_("The collaboration it evaluated"),
         required=False,
         min_value=1,
+        max_value=2**63 - 1,
         help_text=_("Where it is about several: the record number of the one it evaluated."),
     )
-    themes = forms.ModelMultipleChoiceField(
+    themes = SafeModelMultipleChoiceField(
         label=_("Themes"),
         queryset=Theme.objects.select_related("parent"),
         required=False,
@@ -398,7 +400,11 @@ class EvidenceItemForm(forms.Form):
                 _("Enter record numbers only, separated by commas: %(bad)s is not one.") % {"bad": bad[0][:40]}
             )
         wanted = list(dict.fromkeys(int(n) for n in numbers))
-        found = Collaboration.objects.filter(pk__in=wanted, merged_into__isnull=True).in_bulk()
+        if len(wanted) > 500:
+            raise ValidationError(_("Link at most 500 collaborations; for more, link the theme instead."))
+        # A number too long for the database is no record's; asking for it would fail rather than find nothing.
+        storable = [pk for pk in wanted if pk < 2**63]
+        found = Collaboration.objects.filter(pk__in=storable, merged_into__isnull=True).in_bulk()
         missing = [str(pk) for pk in wanted if pk not in found]
         if missing:
             raise ValidationError(

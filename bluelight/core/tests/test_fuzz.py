@@ -118,6 +118,11 @@ FORM_ROUTES = [
     "accounts/logout/",
     "collaborations/",
     "organisations/",
+    "evidence/",
+    "editions/{slug}/collaborations/",
+    # evidence items (analysts)
+    "evidence/new/",
+    "evidence/{pk}/edit/",
     # rounds and returns
     "returns/rounds/new/",
     "returns/rounds/{round_id}/",
