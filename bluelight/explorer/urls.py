@@ -16,6 +16,9 @@ urlpatterns = [
     path("themes/", views.theme_list, name="theme_list"),
     path("themes/<slug:code>/", views.theme_detail, name="theme_detail"),
     path("evidence/", views.evidence_list, name="evidence_list"),
+    path("evidence/new/", views.evidence_create, name="evidence_create"),
     path("evidence/<int:pk>/", views.evidence_detail, name="evidence_detail"),
+    path("evidence/<int:pk>/edit/", views.evidence_edit, name="evidence_edit"),
+    path("evidence/<int:pk>/document.pdf", views.evidence_document, name="evidence_document"),
     path("editions/<slug:slug>/collaborations/", views.edition_collaborations, name="edition_collaborations"),
 ]

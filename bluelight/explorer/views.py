@@ -1,10 +1,20 @@
-"""Public explorer pages: the overview, collaborations and organisations. Reads come from selectors.py."""
+"""Explorer pages: the overview, collaborations, organisations, themes, evidence (and its form for analysts) and an
+edition's frozen list. Reads come from selectors.py and pages.py."""
 
-from django.http import Http404
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from bluelight.accounts import policy
+from bluelight.accounts.policy import Action
+from bluelight.collaborations.forms import EvidenceItemForm
+from bluelight.collaborations.models import EvidenceItem
 from bluelight.collaborations.selectors import figures_cached
+from bluelight.collaborations.services import evidence_item_create, evidence_item_update
+from bluelight.core.forms import form_add_service_errors
 from bluelight.editions import definitions
 from bluelight.editions.models import Edition
 from bluelight.editions.report.runs import edition_latest_with_report
@@ -99,3 +109,46 @@ def edition_collaborations(request, slug: str):
     edition = get_object_or_404(Edition, slug=slug)
     data = pages.frozen_list_data(edition=edition, params=request.GET, page_number=request.GET.get("page"))
     return render(request, "explorer/edition_collaborations.html", {"data": data, "edition": edition})
+
+
+# Recording evidence items: analysts only (policy: manage_evidence); writes go through the services.
+
+
+def _evidence_form_page(request, item=None):
+    policy.require(request.user, Action.MANAGE_EVIDENCE, item)
+    initial = None
+    if item is None and request.method == "GET" and request.GET.get("collaboration", "").isdigit():
+        initial = {"collaborations": request.GET["collaboration"], "publication": "published", "kind": "evaluation"}
+    form = EvidenceItemForm(request.POST or None, request.FILES or None, instance=item, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if item is None:
+                item = evidence_item_create(data=form.evidence_data(), user=request.user)
+            else:
+                item = evidence_item_update(item=item, data=form.evidence_data(), user=request.user)
+        except ValidationError as exc:
+            form_add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The evidence item was saved."))
+            return redirect(item)
+    return render(request, "explorer/evidence_form.html", {"form": form, "item": item})
+
+
+@login_required
+def evidence_create(request):
+    return _evidence_form_page(request)
+
+
+@login_required
+def evidence_edit(request, pk: int):
+    return _evidence_form_page(request, get_object_or_404(EvidenceItem, pk=pk))
+
+
+def evidence_document(request, pk: int):
+    """An evidence item's uploaded PDF, to whoever may see the item (the public only while it is published)."""
+    item = pages.evidence_get(user=request.user, pk=pk)
+    if item is None or not item.document:
+        raise Http404
+    return FileResponse(
+        item.document.open("rb"), content_type="application/pdf", as_attachment=True, filename=f"evidence-{pk}.pdf"
+    )
