@@ -6,6 +6,7 @@ they are the same for everyone.
 """
 
 import datetime
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -13,9 +14,9 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
 
 from bluelight.accounts import policy
 from bluelight.accounts.models import Role
@@ -28,7 +29,7 @@ from bluelight.collaborations.models import (
     SourceKind,
     Theme,
 )
-from bluelight.collaborations.selectors import collaboration_history, figures_cached
+from bluelight.collaborations.selectors import collaboration_history, collaborations_version, figures_cached
 from bluelight.explorer.facets import collaboration_facets
 from bluelight.explorer.filters import SORT_CHOICES, CollaborationFilter, OrganisationFilter
 from bluelight.organisations.models import Organisation, OrganisationType, Service
@@ -146,6 +147,9 @@ class CollaborationListData:
     description: str = ""  # "42 collaborations about Co-responding in South West", for the heading and title
     sort_links: list[dict] = field(default_factory=list)
     kept: list[tuple[str, str]] = field(default_factory=list)  # values the form keeps without a checkbox for them
+    # For the public: the key under which the rendered filter panel is kept (275 checkboxes take
+    # most of the page's rendering time); empty for signed-in users, who may see more.
+    panel_key: str = ""
 
 
 def collaboration_list_data(*, user, params, page_number=None, base_url="") -> CollaborationListData:
@@ -171,6 +175,9 @@ def collaboration_list_data(*, user, params, page_number=None, base_url="") -> C
         return collaboration_facets(filterset, total=paginator.count, base_url=base_url, params=params)
 
     counts = figures_cached("list-facets", question, facets) if public else facets()
+    if public:
+        described = repr((question, collaborations_version(), get_language(), timezone.localdate().isoformat()))
+        data.panel_key = hashlib.sha256(described.encode()).hexdigest()
     data.facets, data.tags, data.notices = counts.facets, counts.tags, filterset.notices()
     query = (filterset.form.cleaned_data.get("q") or "").strip()
     data.is_filtered = bool(data.tags or query)

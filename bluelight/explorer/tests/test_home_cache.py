@@ -96,3 +96,24 @@ def test_the_lists_count_and_facets_are_cached_for_the_public_and_follow_a_publi
 
     count, statuses, _queries = status_counts()
     assert (count, statuses) == (2, {"operational": 1, "planned": 1})
+
+
+def test_the_public_filter_panel_is_rendered_once_and_again_after_a_publication(client, register):
+    make_collaboration("surrey_police", "surrey_frs", status="operational")
+    draft = make_collaboration("kent_frs", "kent_police", status="planned", publication=Publication.DRAFT)
+    url = reverse("explorer:collaboration_list")
+
+    def panel():
+        html = client.get(url).content.decode().split('id="filter-panel"', 1)[1]
+        return html.split('<div class="govuk-grid-column-two-thirds">', 1)[0]
+
+    def planned(html):
+        if 'value="planned"' not in html:
+            return "absent"
+        return html.split('value="planned"', 1)[1].split("observatory-facet__count\">(", 1)[1].split("<", 1)[0]
+
+    first = panel()
+    assert planned(first) in ("absent", "0")
+    assert panel() == first
+    collaboration_publish(collaboration=draft)
+    assert planned(panel()) == "1"
