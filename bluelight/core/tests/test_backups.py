@@ -50,12 +50,14 @@ def ok(result: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
 
 
 def tables(database: Path) -> dict:
-    """Every table's schema and rows in rowid order, read straight from the file."""
+    """Every table's schema and rows in order, read straight from the file (the search index's
+    FTS5 tables included; some of those have no rowid, so rows are sorted here)."""
     db = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
     try:
         found = {}
         for name, sql in db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name"):
-            found[name] = (sql, db.execute(f'SELECT * FROM "{name}" ORDER BY rowid').fetchall())  # noqa: S608
+            rows = db.execute(f'SELECT * FROM "{name}"').fetchall()  # noqa: S608
+            found[name] = (sql, sorted(rows, key=repr))
         return found
     finally:
         db.close()

@@ -274,7 +274,8 @@ def test_sixty_thousand_partners_in_a_workbook_cell_are_refused_before_any_is_re
 
 def test_sixty_thousand_partners_in_a_csv_cell_are_refused(parse):
     row, column, message = refused_at(parse(csv_bytes([good_row(partners=sixty_thousand_partners())]), "return.csv"))
-    assert row == 2 and "longer than the 32,767 characters a cell may hold" in message
+    # Refused by our cell limit, or earlier by the csv module's own (131,072 unless a library raised it).
+    assert row == 2 and "32,767" in message and "a cell may hold" in message
 
 
 def test_more_partners_than_a_collaboration_may_list_are_refused_before_any_is_resolved(parse, monkeypatch):
