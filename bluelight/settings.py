@@ -104,6 +104,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "bluelight.accounts.middleware.SessionLifetimeMiddleware",
     "bluelight.core.middleware.NoStoreWhenSignedInMiddleware",
+    "bluelight.core.middleware.RejectNullCharactersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a lockout flagged during sign-in into the lockout page.
