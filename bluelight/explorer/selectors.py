@@ -29,6 +29,7 @@ from bluelight.collaborations.models import (
     SourceKind,
     Theme,
 )
+from bluelight.collaborations.search import search_highlight
 from bluelight.collaborations.selectors import collaboration_history, collaborations_version, figures_cached
 from bluelight.explorer.facets import collaboration_facets
 from bluelight.explorer.filters import SORT_CHOICES, CollaborationFilter, OrganisationFilter
@@ -180,6 +181,10 @@ def collaboration_list_data(*, user, params, page_number=None, base_url="") -> C
         data.panel_key = hashlib.sha256(described.encode()).hexdigest()
     data.facets, data.tags, data.notices = counts.facets, counts.tags, filterset.notices()
     query = (filterset.form.cleaned_data.get("q") or "").strip()
+    if query:  # the words searched for, marked in each result's title and in a snippet of its text
+        for collaboration in page.object_list:
+            collaboration.title_marked = search_highlight(collaboration.title, query, length=300)
+            collaboration.snippet_marked = search_highlight(collaboration.description, query)
     data.is_filtered = bool(data.tags or query)
     data.description = list_description(page.paginator.count, counts.tags, query)
     data.sort_links = _sort_links(params, base_url, data.sort, searching=bool(query))

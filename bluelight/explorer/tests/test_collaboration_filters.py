@@ -131,3 +131,16 @@ def test_filters_keep_their_values_in_the_form(client, register, theme):
     assert 'name="service" type="checkbox" value="fire" checked>' in html
     assert 'value="hub"' in html
     assert 'href="/collaborations/">Clear filters</a>' in html
+
+
+def test_search_results_mark_the_words_found_in_the_title_and_a_snippet_escaped(client, register):
+    make_collaboration(
+        "surrey_police", "surrey_frs", title="Joint <b>station</b> at Epsom", description="A shared stations estate."
+    )
+
+    html = client.get(reverse("explorer:collaboration_list"), {"q": "station"}).content.decode()
+
+    assert "Joint &lt;b&gt;<mark>station</mark>&lt;/b&gt; at Epsom" in html  # the title's own markup stays text
+    assert "A shared <mark>stations</mark> estate." in html
+    plain = client.get(reverse("explorer:collaboration_list")).content.decode()
+    assert "<mark>" not in plain
