@@ -7,8 +7,10 @@ never runs a title such as "=HYPERLINK(...)", and start with a byte order mark s
 """
 
 import io
+import json
 from functools import wraps
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.middleware.http import ConditionalGetMiddleware
 from django.shortcuts import redirect
@@ -20,6 +22,7 @@ from rest_framework.request import Request
 from bluelight.api.serializers import CollaborationDetailSerializer, CollaborationSerializer, OrganisationSerializer
 from bluelight.api.views import Pagination, with_relations
 from bluelight.collaborations.models import Collaboration
+from bluelight.collaborations.selectors import figures_cached
 from bluelight.core.spreadsheets import csv_writer
 from bluelight.explorer import selectors
 from bluelight.explorer.filters import CollaborationFilter
@@ -146,17 +149,26 @@ def collaboration_list(request, fmt: str):
     """/collaborations.json (a page of 25, with count/next/previous, as the API) or .csv (every match)."""
     if fmt not in FORMATS:
         raise Http404
-    results = collaboration_results(user=request.user, params=request.GET)
     if fmt == "csv":
+        results = collaboration_results(user=request.user, params=request.GET)
         rows = (collaboration_row(c, request) for c in results.iterator(chunk_size=CSV_CHUNK))
         return _csv_response("collaborations.csv", COLLABORATION_COLUMNS, rows)
-    pagination = Pagination()
-    try:
+
+    def page_data() -> dict:
+        pagination = Pagination()
+        results = collaboration_results(user=request.user, params=request.GET)
         page = pagination.paginate_queryset(results, Request(request))
+        data = CollaborationSerializer(page, many=True, context={"request": request}).data
+        # Plain JSON types, so the cache keeps data rather than DRF's serializer-bound lists.
+        return json.loads(json.dumps(pagination.get_paginated_response(data).data, cls=DjangoJSONEncoder))
+
+    # Published records only, the same for everyone asking the same question at the same address:
+    # kept a minute, renewed at once when a service writes a record (figures_cached).
+    question = (request.scheme, request.get_host(), *sorted((k, tuple(v)) for k, v in request.GET.lists()))
+    try:
+        return _json_response(figures_cached("collaborations-json", question, page_data))
     except NotFound:
         raise Http404 from None
-    data = CollaborationSerializer(page, many=True, context={"request": request}).data
-    return _json_response(pagination.get_paginated_response(data).data)
 
 
 @etag

@@ -32,6 +32,7 @@ from bluelight.collaborations.models import (
     Status,
     Theme,
 )
+from bluelight.collaborations.selectors import figures_cached
 from bluelight.editions.models import Edition, Entry
 from bluelight.explorer.selectors import PAGE_SIZE, published_collaborations, with_list_relations
 from bluelight.organisations.models import Organisation, OrganisationType
@@ -156,6 +157,13 @@ def _words(text: str) -> set[str]:
 def similar_collaborations(collaboration: Collaboration, partner_ids: list[int]) -> list[Collaboration]:
     """Published records on the same main theme, those sharing most partners first, then those whose titles
     share most words; without a main theme, records sharing a partner. Two queries."""
+    # The same for every reader (published records only): kept a minute under the records' version.
+    chosen = figures_cached("similar", (collaboration.pk,), lambda: _similar_ids(collaboration, partner_ids))
+    found = {c.pk: c for c in with_list_relations(Collaboration.objects.filter(pk__in=chosen))}
+    return [found[pk] for pk in chosen if pk in found]
+
+
+def _similar_ids(collaboration: Collaboration, partner_ids: list[int]) -> list[int]:
     published = Collaboration.objects.published().exclude(pk=collaboration.pk)
     if collaboration.primary_theme_id:
         candidates = published.filter(primary_theme_id=collaboration.primary_theme_id)
@@ -173,17 +181,11 @@ def similar_collaborations(collaboration: Collaboration, partner_ids: list[int])
         overlap = len(mine & theirs) / math.sqrt(len(theirs) or 1)
         return (-row["shared"], -overlap, row["pk"])
 
-    chosen = [row["pk"] for row in sorted(candidates, key=score)[:SIMILAR_SHOWN]]
-    found = {c.pk: c for c in with_list_relations(Collaboration.objects.filter(pk__in=chosen))}
-    return [found[pk] for pk in chosen if pk in found]
+    return [row["pk"] for row in sorted(candidates, key=score)[:SIMILAR_SHOWN]]
 
 
 def collaboration_page_data(*, user, collaboration: Collaboration, partners: list[Partner]) -> CollaborationPageData:
-    items = (
-        published_evidence(user)
-        .filter(collaborations=collaboration)
-        .order_by("-strength", "title")
-    )
+    items = published_evidence(user).filter(collaborations=collaboration).order_by("-strength", "title")
     savings, annual = Counter(), 0
     for benefit in collaboration.benefits.all():
         if benefit.kind == BenefitKind.ANNUAL_SAVING:
@@ -447,11 +449,7 @@ def theme_detail_data(*, user, theme: Theme) -> ThemeDetailData:
             :EXAMPLES_SHOWN
         ]
     )
-    items = (
-        visible_evidence.filter(themes__in=family)
-        .distinct()
-        .order_by("-strength", "title")
-    )
+    items = visible_evidence.filter(themes__in=family).distinct().order_by("-strength", "title")
     return ThemeDetailData(
         theme=theme,
         children=list(theme.children.all()),

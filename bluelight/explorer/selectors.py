@@ -168,6 +168,10 @@ def collaboration_list_data(*, user, params, page_number=None, base_url="") -> C
     if public:
         paginator.__dict__["count"] = figures_cached("list-count", question, lambda: results.count())
     page = paginator.get_page(page_number)
+    if public:  # which records are on this page (a ranked search sorts every match): kept too
+        ids = figures_cached("list-page", (*question, page.number), lambda: [c.pk for c in page.object_list])
+        found = {c.pk: c for c in with_list_relations(Collaboration.objects.filter(pk__in=ids))}
+        page.object_list = [found[pk] for pk in ids if pk in found]
     data = CollaborationListData(filterset=filterset, page=page, is_filtered=False, sort=filterset.sort_order())
     if not filterset.is_valid():
         return data

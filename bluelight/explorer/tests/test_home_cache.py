@@ -117,3 +117,26 @@ def test_the_public_filter_panel_is_rendered_once_and_again_after_a_publication(
     assert panel() == first
     collaboration_publish(collaboration=draft)
     assert planned(panel()) == "1"
+
+
+def test_the_public_json_list_and_a_searched_page_follow_a_write_at_once(client, register):
+    import dataclasses
+
+    from bluelight.collaborations.services import collaboration_data_from, collaboration_update
+
+    make_collaboration("surrey_police", "surrey_frs", title="Joint station at Epsom")
+    other = make_collaboration("kent_police", "kent_frs", title="Kent drones")
+
+    def listed():
+        data = client.get(reverse("explorer:collaboration_list_data", args=["json"])).json()
+        page = client.get(reverse("explorer:collaboration_list"), {"q": "station"}).context["data"].page
+        return data["count"], sorted(r["title"] for r in data["results"]), sorted(c.title for c in page.object_list)
+
+    assert listed() == (2, ["Joint station at Epsom", "Kent drones"], ["Joint station at Epsom"])
+    assert listed() == (2, ["Joint station at Epsom", "Kent drones"], ["Joint station at Epsom"])  # from the cache
+
+    data = dataclasses.replace(collaboration_data_from(other), title="Kent drone station")
+    collaboration_update(collaboration=other, data=data)
+
+    after = (2, ["Joint station at Epsom", "Kent drone station"], ["Joint station at Epsom", "Kent drone station"])
+    assert listed() == after
