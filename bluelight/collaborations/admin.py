@@ -51,6 +51,7 @@ from bluelight.collaborations.services import (
     collaboration_update,
     collaboration_version_check,
     collaboration_withdraw,
+    collaborations_changed,
 )
 from bluelight.core.versions import StaleVersion, version_parse
 from bluelight.organisations.models import REGIONS, Service
@@ -429,11 +430,13 @@ class EvidenceItemAdmin(PolicyAdminMixin, SimpleHistoryAdmin):
         linked_before = _evidence_linked(form.instance) if change else []
         super().save_related(request, form, formsets, change)
         search_index_update([*linked_before, *_evidence_linked(form.instance)])
+        collaborations_changed()
 
     def delete_model(self, request, obj):
         linked = _evidence_linked(obj)
         super().delete_model(request, obj)
         search_index_update(linked)
+        collaborations_changed()
 
     def delete_queryset(self, request, queryset):
         linked = list(
@@ -443,6 +446,7 @@ class EvidenceItemAdmin(PolicyAdminMixin, SimpleHistoryAdmin):
         )
         super().delete_queryset(request, queryset)
         search_index_update(linked)
+        collaborations_changed()
 
 
 def _evidence_linked(item: EvidenceItem) -> list[int]:

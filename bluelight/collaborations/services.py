@@ -535,6 +535,7 @@ def _evidence_item_save(item: EvidenceItem, data: EvidenceItemData, user) -> Evi
         item.document.storage.delete(old_document)
     # Evidence text is part of each collaboration's search document: those it left and joined change.
     search_index_update(sorted(before | {c.pk for c in data.collaborations}))
+    collaborations_changed()  # the record pages and figures kept for the public show evidence
     return item
 
 

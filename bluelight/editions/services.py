@@ -10,6 +10,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from bluelight.collaborations.models import Collaboration, SourceKind
+from bluelight.collaborations.services import collaborations_changed
 from bluelight.editions.models import Edition, Entry
 from bluelight.editions.selectors import edition_context_now, round_methodology
 
@@ -150,6 +151,7 @@ def edition_create(
     Entry.objects.bulk_create(batch)
     edition.collaborations = count + len(batch)
     edition.save(update_fields=["collaborations"])
+    collaborations_changed()  # record pages list each edition a record is in; the edition facet counts
     return edition
 
 
@@ -181,4 +183,5 @@ def edition_set_baseline(*, edition: Edition) -> Edition:
     Edition.objects.filter(is_baseline=True).exclude(pk=edition.pk).update(is_baseline=False)
     edition.is_baseline = True
     edition.save(update_fields=["is_baseline"])
+    collaborations_changed()  # theme pages count growth since the baseline
     return edition

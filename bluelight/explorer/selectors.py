@@ -8,7 +8,9 @@ they are the same for everyone.
 import datetime
 import hashlib
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -153,6 +155,43 @@ class CollaborationListData:
     panel_key: str = ""
 
 
+class RecordsById(Sequence):
+    """A page's records, read (with what a result shows) only when a template asks for them: a
+    public page's results may come whole from the template cache, and then nothing is read."""
+
+    def __init__(self, ids: list[int]):
+        self.ids = ids
+        self.then = None  # applied to each record once read
+
+    @cached_property
+    def records(self) -> list[Collaboration]:
+        found = {c.pk: c for c in with_list_relations(Collaboration.objects.filter(pk__in=self.ids))}
+        records = [found[pk] for pk in self.ids if pk in found]
+        for record in records if self.then else ():
+            self.then(record)
+        return records
+
+    def __bool__(self) -> bool:
+        return bool(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, index):
+        return self.records[index]
+
+    def __iter__(self):
+        return iter(self.records)
+
+
+def _marked_with(query: str):
+    def mark(collaboration: Collaboration) -> None:
+        collaboration.title_marked = search_highlight(collaboration.title, query, length=300)
+        collaboration.snippet_marked = search_highlight(collaboration.description, query)
+
+    return mark
+
+
 def collaboration_list_data(*, user, params, page_number=None, base_url="") -> CollaborationListData:
     """The list page: one page of records, every facet's counts, the chosen filters as tags, and what was ignored."""
     params = params if params is not None else QueryDict()
@@ -170,8 +209,7 @@ def collaboration_list_data(*, user, params, page_number=None, base_url="") -> C
     page = paginator.get_page(page_number)
     if public:  # which records are on this page (a ranked search sorts every match): kept too
         ids = figures_cached("list-page", (*question, page.number), lambda: [c.pk for c in page.object_list])
-        found = {c.pk: c for c in with_list_relations(Collaboration.objects.filter(pk__in=ids))}
-        page.object_list = [found[pk] for pk in ids if pk in found]
+        page.object_list = RecordsById(ids)
     data = CollaborationListData(filterset=filterset, page=page, is_filtered=False, sort=filterset.sort_order())
     if not filterset.is_valid():
         return data
@@ -186,9 +224,12 @@ def collaboration_list_data(*, user, params, page_number=None, base_url="") -> C
     data.facets, data.tags, data.notices = counts.facets, counts.tags, filterset.notices()
     query = (filterset.form.cleaned_data.get("q") or "").strip()
     if query:  # the words searched for, marked in each result's title and in a snippet of its text
-        for collaboration in page.object_list:
-            collaboration.title_marked = search_highlight(collaboration.title, query, length=300)
-            collaboration.snippet_marked = search_highlight(collaboration.description, query)
+        marked = _marked_with(query)
+        if isinstance(page.object_list, RecordsById):
+            page.object_list.then = marked  # when (if) the page's records are read
+        else:
+            for collaboration in page.object_list:
+                marked(collaboration)
     data.is_filtered = bool(data.tags or query)
     data.description = list_description(page.paginator.count, counts.tags, query)
     data.sort_links = _sort_links(params, base_url, data.sort, searching=bool(query))

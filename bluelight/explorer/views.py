@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from bluelight.accounts import policy
@@ -52,11 +53,22 @@ def collaboration_detail(request, pk):
         policy.require(request.user, "view", survivor, hide=True)
         return redirect(survivor)
     policy.require(request.user, "view", collaboration, hide=True)
-    data = selectors.collaboration_detail_data(user=request.user, collaboration=collaboration)
-    more = pages.collaboration_page_data(user=request.user, collaboration=collaboration, partners=data.partners)
-    return render(
-        request, "explorer/collaboration_detail.html", {"data": data, "more": more, "collaboration": collaboration}
+
+    def context() -> dict:
+        data = selectors.collaboration_detail_data(user=request.user, collaboration=collaboration)
+        more = pages.collaboration_page_data(user=request.user, collaboration=collaboration, partners=data.partners)
+        return {"data": data, "more": more, "collaboration": collaboration}
+
+    if request.user.is_authenticated:  # what they may see differs (contacts, history, drafts)
+        return render(request, "explorer/collaboration_detail.html", context())
+    # The same for every member of the public: the rendered content is kept a minute under the
+    # records' version (renewed at once by any write through the services).
+    content = figures_cached(
+        "collaboration-page",
+        (pk,),
+        lambda: render_to_string("explorer/includes/collaboration_detail_content.html", context(), request=request),
     )
+    return render(request, "explorer/collaboration_detail.html", {"collaboration": collaboration, "content": content})
 
 
 @formats.offers_data(formats.organisation_list)

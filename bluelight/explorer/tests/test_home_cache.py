@@ -110,7 +110,7 @@ def test_the_public_filter_panel_is_rendered_once_and_again_after_a_publication(
     def planned(html):
         if 'value="planned"' not in html:
             return "absent"
-        return html.split('value="planned"', 1)[1].split("observatory-facet__count\">(", 1)[1].split("<", 1)[0]
+        return html.split('value="planned"', 1)[1].split('observatory-facet__count">(', 1)[1].split("<", 1)[0]
 
     first = panel()
     assert planned(first) in ("absent", "0")
@@ -134,9 +134,34 @@ def test_the_public_json_list_and_a_searched_page_follow_a_write_at_once(client,
 
     assert listed() == (2, ["Joint station at Epsom", "Kent drones"], ["Joint station at Epsom"])
     assert listed() == (2, ["Joint station at Epsom", "Kent drones"], ["Joint station at Epsom"])  # from the cache
+    assert "Kent drone" not in client.get(reverse("explorer:collaboration_list"), {"q": "station"}).content.decode()
 
     data = dataclasses.replace(collaboration_data_from(other), title="Kent drone station")
     collaboration_update(collaboration=other, data=data)
 
     after = (2, ["Joint station at Epsom", "Kent drone station"], ["Joint station at Epsom", "Kent drone station"])
     assert listed() == after
+    html = client.get(reverse("explorer:collaboration_list"), {"q": "station"}).content.decode()
+    assert "Kent drone <mark>station</mark>" in html  # the rendered results, kept for the public, renewed too
+
+
+def test_a_public_record_page_shows_a_change_and_a_new_edition_at_once(client, register):
+    import dataclasses
+    import datetime
+
+    from bluelight.collaborations.services import collaboration_data_from, collaboration_update
+    from bluelight.editions.services import edition_publish
+
+    record = make_collaboration("surrey_police", "surrey_frs", title="Joint station at Epsom")
+    url = record.get_absolute_url()
+    assert "Joint station at Epsom" in client.get(url).content.decode()
+    assert "Overview 2026" not in client.get(url).content.decode()
+
+    collaboration_update(
+        collaboration=record,
+        data=dataclasses.replace(collaboration_data_from(record), title="Tri-service station at Epsom"),
+    )
+    assert "Tri-service station at Epsom" in client.get(url).content.decode()
+
+    edition_publish(name="Overview 2026", as_of=datetime.date.today())
+    assert "Overview 2026" in client.get(url).content.decode()
