@@ -10,6 +10,8 @@ import pytest
 def _fast_and_quiet(settings, tmp_path):
     from django.core.cache import cache
 
+    # Each test process its own cache in memory (the installation's files are shared between processes).
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
     cache.clear()  # cached figures (the home page's) and throttle counts from one test never reach the next
     settings.VAR_DIR = tmp_path  # trained models and other files a test writes stay out of var/
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -315,12 +315,14 @@ OPEN_DATA_LICENCE = _licence(
 # Long work (the overview report) runs as a background task: Django's tasks API through the
 # django-tasks backport, stored in the database and run by `bluelight db_worker` (started by `make run`).
 # The cache keeps figures and pages that are the same for every member of the public (a minute,
-# renewed at once when a service writes a record) and the API's rate-limit counts. The default is
-# each process's own memory; a shared cache (e.g. CACHE_BACKEND=django.core.cache.backends.redis.RedisCache,
-# CACHE_LOCATION=redis://127.0.0.1:6379) shares them and makes a write show in every process at once.
-CACHE_BACKEND = env_str("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache")
-CACHES = {"default": {"BACKEND": CACHE_BACKEND, "LOCATION": env_str("CACHE_LOCATION", "bluelight")}}
-if CACHE_BACKEND.endswith("LocMemCache"):
+# renewed at once when a service writes a record) and the API's rate-limit counts. By default it is
+# files under VAR_DIR/cache, shared by every process of the installation (web workers, the worker,
+# commands), so a write shows everywhere at once and each page is computed once, not once per
+# process. Several machines: a shared server, e.g. CACHE_BACKEND=django.core.cache.backends.redis.RedisCache
+# and CACHE_LOCATION=redis://127.0.0.1:6379.
+CACHE_BACKEND = env_str("CACHE_BACKEND", "django.core.cache.backends.filebased.FileBasedCache")
+CACHES = {"default": {"BACKEND": CACHE_BACKEND, "LOCATION": env_str("CACHE_LOCATION", str(VAR_DIR / "cache"))}}
+if CACHE_BACKEND.endswith(("FileBasedCache", "LocMemCache")):
     # Django's default of 300 entries is fewer than the record pages readers open in a minute.
     CACHES["default"]["OPTIONS"] = {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 3000)}
 
