@@ -163,6 +163,11 @@ class Collaboration(models.Model):
                 fields=["publication", "merged_into", "start_date", "title", "id"], name="collab_public_start_idx"
             ),
             models.Index(fields=["publication", "merged_into", "created_at", "id"], name="collab_public_newest_idx"),
+            # A record page's similar collaborations: the latest published ones on its main theme.
+            models.Index(
+                fields=["primary_theme", "publication", "merged_into", "start_date", "id"],
+                name="collab_theme_recent_idx",
+            ),
             # Covers the facets counted on the record's own columns, so their GROUP BYs read this
             # index and not the rows, whose descriptions make them a hundred times wider.
             models.Index(

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -59,7 +60,7 @@ MARYLAND_PLAIN = {
 }
 
 SIMILAR_SHOWN = 5
-SIMILAR_CANDIDATES = 200  # same-theme records looked at, most shared partners first; keeps the page cheap
+SIMILAR_CANDIDATES = 200  # the latest same-theme records looked at, most shared partners first; keeps the page cheap
 NETWORK_SHOWN = 12  # partners drawn in the picture; the table beside it lists them all
 EXAMPLES_SHOWN = 5
 
@@ -122,7 +123,7 @@ class TimelineRow:
 class CollaborationPageData:
     timeline: list[TimelineRow]
     evidence: list[EvidenceLine]
-    similar: list[Collaboration]
+    similar: list["SimilarLine"]
     maryland: list[tuple[int, str, str]]
     savings_by_basis: list[tuple[str, Decimal]] = field(default_factory=list)
     savings_total_shown: bool = False
@@ -154,26 +155,60 @@ def _words(text: str) -> set[str]:
     return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if len(w) > 3}
 
 
-def similar_collaborations(collaboration: Collaboration, partner_ids: list[int]) -> list[Collaboration]:
-    """Published records on the same main theme, those sharing most partners first, then those whose titles
-    share most words; without a main theme, records sharing a partner. Two queries."""
-    # The same for every reader (published records only): kept a minute under the records' version.
-    chosen = figures_cached("similar", (collaboration.pk,), lambda: _similar_ids(collaboration, partner_ids))
-    found = {c.pk: c for c in with_list_relations(Collaboration.objects.filter(pk__in=chosen))}
-    return [found[pk] for pk in chosen if pk in found]
+@dataclass(frozen=True)
+class SimilarLine:
+    pk: int
+    title: str
+    lead: str  # the lead partner's name, "" if none is marked
+
+    def get_absolute_url(self) -> str:
+        return reverse("explorer:collaboration_detail", args=[self.pk])
 
 
-def _similar_ids(collaboration: Collaboration, partner_ids: list[int]) -> list[int]:
+def similar_collaborations(collaboration: Collaboration, partner_ids: list[int]) -> list[SimilarLine]:
+    """Published records on the same main theme (the latest SIMILAR_CANDIDATES), those sharing most partners
+    first, then those whose titles share most words; without a main theme, records sharing a partner.
+
+    The same for every reader (published records only), so kept a minute under the records' version,
+    as the few words the page shows of each: a page viewed again reads none of it from the database.
+    """
+
+    def compute() -> list[SimilarLine]:
+        chosen = _similar(collaboration, partner_ids)
+        leads = dict(
+            Partner.objects.filter(collaboration_id__in=[pk for pk, _ in chosen], is_lead=True).values_list(
+                "collaboration_id", "organisation__name"
+            )
+        )
+        return [SimilarLine(pk, title, leads.get(pk, "")) for pk, title in chosen]
+
+    return figures_cached("similar", (collaboration.pk,), compute)
+
+
+def _similar(collaboration: Collaboration, partner_ids: list[int]) -> list[tuple[int, str]]:
+    """(identifier, title) of the SIMILAR_SHOWN most alike."""
     published = Collaboration.objects.published().exclude(pk=collaboration.pk)
     if collaboration.primary_theme_id:
-        candidates = published.filter(primary_theme_id=collaboration.primary_theme_id)
+        # The latest on the same theme, read in order from collab_theme_recent_idx: at 100,000
+        # records a theme holds about 2,000, and counting shared partners over all of them cost
+        # 20 ms a page; among the latest SIMILAR_CANDIDATES, those sharing most partners come first.
+        candidates = list(
+            published.filter(primary_theme_id=collaboration.primary_theme_id)
+            .order_by("-start_date", "-pk")
+            .values_list("pk", "title")[:SIMILAR_CANDIDATES]
+        )
+        shared = Counter(
+            Partner.objects.filter(collaboration_id__in=[pk for pk, _ in candidates], organisation_id__in=partner_ids)
+            .values_list("collaboration_id", flat=True)
+        )
+        rows = [{"pk": pk, "title": title, "shared": shared[pk]} for pk, title in candidates]
     else:
-        candidates = published.filter(partners__organisation__in=partner_ids)
-    candidates = (
-        candidates.annotate(shared=Count("partners", filter=Q(partners__organisation__in=partner_ids), distinct=True))
-        .order_by("-shared", "-start_date", "pk")
-        .values("pk", "title", "shared")[:SIMILAR_CANDIDATES]
-    )
+        rows = (
+            published.filter(partners__organisation__in=partner_ids)
+            .annotate(shared=Count("partners", filter=Q(partners__organisation__in=partner_ids), distinct=True))
+            .order_by("-shared", "-start_date", "pk")
+            .values("pk", "title", "shared")[:SIMILAR_CANDIDATES]
+        )
     mine = _words(collaboration.title + " " + collaboration.description[:500])
 
     def score(row):
@@ -181,13 +216,15 @@ def _similar_ids(collaboration: Collaboration, partner_ids: list[int]) -> list[i
         overlap = len(mine & theirs) / math.sqrt(len(theirs) or 1)
         return (-row["shared"], -overlap, row["pk"])
 
-    return [row["pk"] for row in sorted(candidates, key=score)[:SIMILAR_SHOWN]]
+    return [(row["pk"], row["title"]) for row in sorted(rows, key=score)[:SIMILAR_SHOWN]]
 
 
-def collaboration_page_data(*, user, collaboration: Collaboration, partners: list[Partner]) -> CollaborationPageData:
+def collaboration_page_data(
+    *, user, collaboration: Collaboration, partners: list[Partner], benefits: list[Benefit]
+) -> CollaborationPageData:
     items = published_evidence(user).filter(collaborations=collaboration).order_by("-strength", "title")
     savings, annual = Counter(), 0
-    for benefit in collaboration.benefits.all():
+    for benefit in benefits:
         if benefit.kind == BenefitKind.ANNUAL_SAVING:
             savings[benefit.basis] += benefit.amount_gbp
             annual += 1

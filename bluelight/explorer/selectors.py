@@ -320,9 +320,9 @@ class CollaborationDetailData:
     lead: Organisation | None
     service_labels: list[str]
     secondary_themes: list[Theme]
+    benefits: list[Benefit]
     benefit_groups: list[BenefitGroup]
     outcomes: list
-    evidence: list
     provenance: list
     contacts: list | None = None
     history: list | None = None
@@ -382,9 +382,9 @@ def collaboration_detail_data(*, user, collaboration: Collaboration) -> Collabor
         lead=next((p.organisation for p in partners if p.is_lead), None),
         service_labels=service_labels(collaboration.services),
         secondary_themes=list(collaboration.secondary_themes.select_related("parent")),
+        benefits=benefits,
         benefit_groups=[g for g in groups if g.benefits],
         outcomes=list(collaboration.outcomes.all()),
-        evidence=list(collaboration.evidence.all()),
         provenance=provenance_lines(user=user, collaboration=collaboration, partners=partners),
     )
     if policy.can(user, "view_contacts", collaboration):

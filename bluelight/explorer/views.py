@@ -56,7 +56,9 @@ def collaboration_detail(request, pk):
 
     def context() -> dict:
         data = selectors.collaboration_detail_data(user=request.user, collaboration=collaboration)
-        more = pages.collaboration_page_data(user=request.user, collaboration=collaboration, partners=data.partners)
+        more = pages.collaboration_page_data(
+            user=request.user, collaboration=collaboration, partners=data.partners, benefits=data.benefits
+        )
         return {"data": data, "more": more, "collaboration": collaboration}
 
     if request.user.is_authenticated:  # what they may see differs (contacts, history, drafts)

@@ -85,3 +85,28 @@ def test_similar_collaborations_share_the_main_theme_and_most_partners_first(cli
 
     assert [c.title for c in similar][:2] == [same_partners.title, one_partner.title]
     assert {c.title for c in similar} <= {same_partners.title, one_partner.title}
+
+
+def test_similar_collaborations_link_to_each_with_its_lead_partner(client, register):
+    mine = make_collaboration("surrey_police", "surrey_frs", title="Shared station at Epsom")
+    other = make_collaboration("kent_frs", "surrey_police", title="Shared station at Dover")
+
+    html = page(client, mine).content.decode()
+
+    assert f'href="{other.get_absolute_url()}">Shared station at Dover</a><br>Kent Fire and Rescue Service' in html
+
+
+def test_similar_collaborations_come_from_the_latest_on_the_theme(client, register, monkeypatch):
+    from bluelight.explorer import pages
+
+    monkeypatch.setattr(pages, "SIMILAR_CANDIDATES", 2)
+    mine = make_collaboration("surrey_police", "surrey_frs", title="Shared station at Epsom")
+    oldest = make_collaboration("surrey_police", "surrey_frs", title="Oldest", start_date=datetime.date(2001, 1, 1))
+    for year in (2020, 2021):
+        make_collaboration("kent_frs", "kent_police", title=f"Started {year}", start_date=datetime.date(year, 1, 1))
+
+    titles = [c.title for c in page(client, mine).context["more"].similar]
+
+    # The oldest shares both partners, but only the latest two on the theme are looked at.
+    assert oldest.title not in titles
+    assert sorted(titles) == ["Started 2020", "Started 2021"]
