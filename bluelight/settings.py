@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "bluelight.returns",
     "bluelight.consolidation",
     "bluelight.editions",
+    "bluelight.insights",
     "bluelight.demo",
     "bluelight.explorer",
     "rest_framework",

@@ -39,6 +39,9 @@ class Action(StrEnum):
     EDIT_RETURN = "edit_return"
     REVIEW_RETURN = "review_return"
     CONSOLIDATE = "consolidate"
+    MANAGE_RESEARCH = "manage_research"  # the research register and the themes' strategic weights
+    VIEW_DUTY = "view_duty"  # an organisation's duty-to-collaborate record; with no object, the national picture
+    EDIT_DUTY = "edit_duty"
 
 
 def _is_staff_role(user) -> bool:
@@ -71,11 +74,15 @@ def can(user, action: str, obj=None) -> bool:
         return _may_use_return(user, action, obj, staff)
     if user is not None and user.is_authenticated and user.is_admin:
         return True
+    if action in (Action.VIEW_DUTY, Action.EDIT_DUTY):
+        return _may_use_duty_record(user, action, obj, staff)
     if action in (Action.MANAGE_ROUNDS, Action.REVIEW_RETURN, Action.CONSOLIDATE):
         return staff
     if action == Action.MANAGE_USERS:
         return False
-    if action in (Action.MANAGE_REGISTER, Action.MANAGE_TAXONOMY, Action.MANAGE_EVIDENCE, Action.PUBLISH):
+    if action in (
+        Action.MANAGE_REGISTER, Action.MANAGE_TAXONOMY, Action.MANAGE_EVIDENCE, Action.MANAGE_RESEARCH, Action.PUBLISH
+    ):
         return staff
     if action == Action.VIEW_HISTORY:
         return staff
@@ -110,6 +117,21 @@ def can(user, action: str, obj=None) -> bool:
             # "may edit some collaborations": editors with organisations
             return bool(own)
     return False
+
+
+def _may_use_duty_record(user, action: Action, obj, staff: bool) -> bool:
+    """`obj` is an Organisation or one of its DutyOpportunity rows; None asks about the national picture.
+
+    A service keeps its own record (its editors read and write it); analysts read every record, to
+    report the national picture, but do not write a service's account of its own decisions.
+    """
+    own = editor_organisation_ids(user)
+    if obj is None:
+        return staff if action == Action.VIEW_DUTY else bool(own)
+    organisation_id = getattr(obj, "organisation_id", None) or obj.pk
+    if action == Action.VIEW_DUTY:
+        return staff or organisation_id in own
+    return organisation_id in own
 
 
 def _may_use_return(user, action: Action, obj, staff: bool) -> bool:
