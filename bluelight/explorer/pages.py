@@ -90,6 +90,8 @@ def evidence_lines(items, collaboration: Collaboration | None = None) -> list[Ev
     """Each item with its rating in plain words and how many collaborations it is about (one query for all:
     counted apart, because a queryset filtered on one collaboration would count only that one)."""
     items = list(items)
+    if not items:
+        return []  # most records: no second query
     through = EvidenceItem.collaborations.through
     covers = dict(
         through.objects.filter(evidenceitem_id__in=[i.pk for i in items])
@@ -165,58 +167,72 @@ class SimilarLine:
         return reverse("explorer:collaboration_detail", args=[self.pk])
 
 
+@dataclass(frozen=True)
+class _Candidate:
+    pk: int
+    title: str
+    lead: str
+    partners: frozenset[int]
+    words: frozenset[str]
+
+
 def similar_collaborations(collaboration: Collaboration, partner_ids: list[int]) -> list[SimilarLine]:
     """Published records on the same main theme (the latest SIMILAR_CANDIDATES), those sharing most partners
-    first, then those whose titles share most words; without a main theme, records sharing a partner.
-
-    The same for every reader (published records only), so kept a minute under the records' version,
-    as the few words the page shows of each: a page viewed again reads none of it from the database.
-    """
-
-    def compute() -> list[SimilarLine]:
-        chosen = _similar(collaboration, partner_ids)
-        leads = dict(
-            Partner.objects.filter(collaboration_id__in=[pk for pk, _ in chosen], is_lead=True).values_list(
-                "collaboration_id", "organisation__name"
-            )
-        )
-        return [SimilarLine(pk, title, leads.get(pk, "")) for pk, title in chosen]
-
-    return figures_cached("similar", (collaboration.pk,), compute)
-
-
-def _similar(collaboration: Collaboration, partner_ids: list[int]) -> list[tuple[int, str]]:
-    """(identifier, title) of the SIMILAR_SHOWN most alike."""
-    published = Collaboration.objects.published().exclude(pk=collaboration.pk)
+    first, then those whose titles share most words; without a main theme, records sharing a partner."""
     if collaboration.primary_theme_id:
-        # The latest on the same theme, read in order from collab_theme_recent_idx: at 100,000
-        # records a theme holds about 2,000, and counting shared partners over all of them cost
-        # 20 ms a page; among the latest SIMILAR_CANDIDATES, those sharing most partners come first.
-        candidates = list(
-            published.filter(primary_theme_id=collaboration.primary_theme_id)
-            .order_by("-start_date", "-pk")
-            .values_list("pk", "title")[:SIMILAR_CANDIDATES]
-        )
-        shared = Counter(
-            Partner.objects.filter(collaboration_id__in=[pk for pk, _ in candidates], organisation_id__in=partner_ids)
-            .values_list("collaboration_id", flat=True)
-        )
-        rows = [{"pk": pk, "title": title, "shared": shared[pk]} for pk, title in candidates]
+        candidates = [c for c in _theme_candidates(collaboration.primary_theme_id) if c.pk != collaboration.pk]
     else:
+        published = Collaboration.objects.published().exclude(pk=collaboration.pk)
         rows = (
             published.filter(partners__organisation__in=partner_ids)
             .annotate(shared=Count("partners", filter=Q(partners__organisation__in=partner_ids), distinct=True))
             .order_by("-shared", "-start_date", "pk")
-            .values("pk", "title", "shared")[:SIMILAR_CANDIDATES]
+            .values_list("pk", "title")[:SIMILAR_CANDIDATES]
         )
-    mine = _words(collaboration.title + " " + collaboration.description[:500])
+        candidates = _candidates(list(rows))
+    mine, words = set(partner_ids), _words(collaboration.title + " " + collaboration.description[:500])
 
-    def score(row):
-        theirs = _words(row["title"])
-        overlap = len(mine & theirs) / math.sqrt(len(theirs) or 1)
-        return (-row["shared"], -overlap, row["pk"])
+    def score(candidate: _Candidate):
+        overlap = len(words & candidate.words) / math.sqrt(len(candidate.words) or 1)
+        return (-len(candidate.partners & mine), -overlap, candidate.pk)
 
-    return [(row["pk"], row["title"]) for row in sorted(rows, key=score)[:SIMILAR_SHOWN]]
+    chosen = sorted(candidates[:SIMILAR_CANDIDATES], key=score)[:SIMILAR_SHOWN]
+    return [SimilarLine(c.pk, c.title, c.lead) for c in chosen]
+
+
+def _theme_candidates(theme_id: int) -> list[_Candidate]:
+    """The latest published records on a theme (one more than SIMILAR_CANDIDATES, for the record itself),
+    read in order from collab_theme_recent_idx, with their partners. The same for every record on the
+    theme, so kept once per theme a minute under the records' version: at 100,000 records a theme holds
+    about 2,000, and counting shared partners over all of them cost 20 ms a page."""
+
+    def compute() -> list[_Candidate]:
+        rows = (
+            Collaboration.objects.published()
+            .filter(primary_theme_id=theme_id)
+            .order_by("-start_date", "-pk")
+            .values_list("pk", "title")[: SIMILAR_CANDIDATES + 1]
+        )
+        return _candidates(list(rows))
+
+    return figures_cached("theme-recent", (theme_id,), compute)
+
+
+def _candidates(rows: list[tuple[int, str]]) -> list[_Candidate]:
+    partners, leads = defaultdict(set), {}
+    found = (
+        Partner.objects.filter(collaboration_id__in=[pk for pk, _ in rows])
+        .order_by()
+        .values_list("collaboration_id", "organisation_id", "is_lead", "organisation__name")
+    )
+    for collaboration_id, organisation_id, is_lead, name in found:
+        partners[collaboration_id].add(organisation_id)
+        if is_lead:
+            leads[collaboration_id] = name
+    return [
+        _Candidate(pk, title, leads.get(pk, ""), frozenset(partners[pk]), frozenset(_words(title)))
+        for pk, title in rows
+    ]
 
 
 def collaboration_page_data(
