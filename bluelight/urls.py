@@ -13,5 +13,6 @@ urlpatterns = [
     path("consolidation/", include("bluelight.consolidation.urls")),
     path("editions/", include("bluelight.editions.urls")),
     path("api/", include("bluelight.api.urls")),
+    path("", include("bluelight.insights.urls")),
     path("", include("bluelight.explorer.urls")),
 ]
