@@ -5,6 +5,22 @@ Each page is also data (`.json`/`.csv` or `?format=`), as in the explorer.
 
 from django.urls import path  # noqa: F401 (each feature adds its paths below)
 
+from bluelight.insights.views import duty as duty_views
+
 app_name = "insights"
 urlpatterns = [
+    # The duty to collaborate record (views/duty.py)
+    path("organisations/<slug:slug>/duty/", duty_views.duty_record, name="duty_record"),
+    path("organisations/<slug:slug>/duty.<str:fmt>", duty_views.duty_record, name="duty_record_data"),
+    path("organisations/<slug:slug>/duty/record.pdf", duty_views.duty_record_pdf, name="duty_record_pdf"),
+    path("organisations/<slug:slug>/duty/new/", duty_views.duty_create, name="duty_create"),
+    path("organisations/<slug:slug>/duty/<int:pk>/", duty_views.duty_detail, name="duty_detail"),
+    path("organisations/<slug:slug>/duty/<int:pk>/edit/", duty_views.duty_edit, name="duty_edit"),
+    path("organisations/<slug:slug>/duty/<int:pk>/notifications/new/", duty_views.duty_notification_create,
+         name="duty_notification_create"),
+    path("organisations/<slug:slug>/duty/<int:pk>/documents/new/", duty_views.duty_document_create,
+         name="duty_document_create"),
+    path("organisations/<slug:slug>/duty/documents/<int:pk>.pdf", duty_views.duty_document, name="duty_document"),
+    path("duty/", duty_views.duty_national, name="duty_national"),
+    path("duty.<str:fmt>", duty_views.duty_national, name="duty_national_data"),
 ]
