@@ -6,9 +6,17 @@ Each page is also data (`.json`/`.csv` or `?format=`), as in the explorer.
 from django.urls import path  # noqa: F401 (each feature adds its paths below)
 
 from bluelight.insights.views import duty as duty_views
+from bluelight.insights.views import opportunities as opportunity_views
 
 app_name = "insights"
 urlpatterns = [
+    # The opportunity finder, and the areas with no collaboration recorded (views/opportunities.py)
+    path("organisations/<slug:slug>/opportunities/", opportunity_views.organisation_opportunities,
+         name="organisation_opportunities"),
+    path("organisations/<slug:slug>/opportunities.<str:fmt>", opportunity_views.organisation_opportunities_data,
+         name="organisation_opportunities_data"),
+    path("opportunities/gaps/", opportunity_views.opportunity_gaps, name="opportunity_gaps"),
+    path("opportunities/gaps.<str:fmt>", opportunity_views.opportunity_gaps_data, name="opportunity_gaps_data"),
     # The duty to collaborate record (views/duty.py)
     path("organisations/<slug:slug>/duty/", duty_views.duty_record, name="duty_record"),
     path("organisations/<slug:slug>/duty.<str:fmt>", duty_views.duty_record, name="duty_record_data"),
