@@ -625,7 +625,11 @@ def frozen_list_data(*, edition: Edition, params, page_number=None) -> FrozenLis
             key = "data__top_theme" if known[theme].parent_id is None else "data__primary_theme"
             entries = entries.filter(**{key: theme})
         else:
-            notices.append(_("There is no theme ‘%(code)s’, so it was not used to filter.") % {"code": theme})
+            # The wording of the explorer's list (CollaborationFilter.notices), so a reader meets one.
+            notices.append(
+                _("We ignored %(what)s '%(value)s': %(why)s")
+                % {"what": _("theme"), "value": theme, "why": _("no such theme")}
+            )
             theme = ""
     status = params.get("status", "")
     if status:

@@ -27,7 +27,7 @@ def test_the_frozen_list_shows_what_the_edition_froze_with_simple_filters(client
     assert titles(q="epsom station") == ["Joint station at Epsom"]
     response = client.get(url, {"theme": "old-code"})
     assert response.context["data"].count == 2
-    assert "There is no theme ‘old-code’" in response.content.decode()
+    assert "We ignored theme &#x27;old-code&#x27;: no such theme" in response.content.decode()
     assert f'href="{station.get_absolute_url()}"' in client.get(url).content.decode()
 
 
