@@ -6,6 +6,7 @@ Each page is also data (`.json`/`.csv` or `?format=`), as in the explorer.
 from django.urls import path  # noqa: F401 (each feature adds its paths below)
 
 from bluelight.insights.views import duty as duty_views
+from bluelight.insights.views import network as network_views
 from bluelight.insights.views import opportunities as opportunity_views
 
 app_name = "insights"
@@ -31,4 +32,7 @@ urlpatterns = [
     path("organisations/<slug:slug>/duty/documents/<int:pk>.pdf", duty_views.duty_document, name="duty_document"),
     path("duty/", duty_views.duty_national, name="duty_national"),
     path("duty.<str:fmt>", duty_views.duty_national, name="duty_national_data"),
+    # Who collaborates with whom (views/network.py)
+    path("network/", network_views.network_page, name="network"),
+    path("network.<str:fmt>", network_views.network_data, name="network_data"),
 ]

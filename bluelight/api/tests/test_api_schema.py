@@ -17,6 +17,7 @@ ENDPOINTS = [
     "/api/editions/",
     "/api/editions/{slug}/",
     "/api/editions/{slug}/entries/",
+    "/api/network/",
 ]
 
 
