@@ -21,6 +21,7 @@ router.register("editions", views.EditionViewSet, basename="edition")
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", views.ApiDocsView.as_view(url_name="api:schema"), name="docs"),
+    path("", include("bluelight.api.opportunities")),  # an organisation's opportunities; the areas' gaps
     path("", include("bluelight.api.network")),  # who collaborates with whom
     path("", include(router.urls)),
 ]

@@ -17,6 +17,8 @@ ENDPOINTS = [
     "/api/editions/",
     "/api/editions/{slug}/",
     "/api/editions/{slug}/entries/",
+    "/api/organisations/{slug}/opportunities/",
+    "/api/opportunity-gaps/",
     "/api/network/",
 ]
 
