@@ -17,6 +17,8 @@ ENDPOINTS = [
     "/api/editions/",
     "/api/editions/{slug}/",
     "/api/editions/{slug}/entries/",
+    "/api/duty/",
+    "/api/duty/{id}/",
     "/api/organisations/{slug}/opportunities/",
     "/api/opportunity-gaps/",
     "/api/network/",

@@ -15,9 +15,10 @@ from bluelight.organisations.models import Organisation
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class Radios(forms.RadioSelect):
+class RadioSelect(forms.RadioSelect):
     """Radios whose group answers to its first option's id, so the error summary's link lands on a radio
-    (the GOV.UK pattern); Django's own gives the group no id."""
+    (the GOV.UK pattern); Django's own gives the group no id. Same class name, so `widget_type` stays
+    "radioselect" for includes/govuk_field.html."""
 
     def id_for_label(self, id_, index=None):
         return super().id_for_label(id_, "0" if index is None else index)
@@ -38,7 +39,7 @@ class DutyOpportunityForm(forms.Form):
         label=_("Theme"), queryset=Theme.objects.select_related("parent").order_by("parent__position", "position"),
         required=False, to_field_name="code", empty_label=_("No theme"),
     )
-    source = forms.ChoiceField(label=_("Where it came from"), choices=DutySource.choices, widget=Radios)
+    source = forms.ChoiceField(label=_("Where it came from"), choices=DutySource.choices, widget=RadioSelect)
     identified_on = forms.DateField(label=_("Identified on"), widget=DATE)
     considered_jointly_on = forms.DateField(
         label=_("Considered jointly on"), widget=DATE, required=False,
@@ -49,18 +50,18 @@ class DutyOpportunityForm(forms.Form):
         help_text=_("Who considered it together, and what they looked at."),
     )
     efficiency = forms.ChoiceField(
-        label=_("Would it be in the interests of efficiency?"), choices=ANSWERS, widget=Radios,
+        label=_("Would it be in the interests of efficiency?"), choices=ANSWERS, widget=RadioSelect,
         required=False,
     )
     effectiveness = forms.ChoiceField(
-        label=_("Would it be in the interests of effectiveness?"), choices=ANSWERS, widget=Radios,
+        label=_("Would it be in the interests of effectiveness?"), choices=ANSWERS, widget=RadioSelect,
         required=False,
     )
     public_safety_harm = forms.ChoiceField(
-        label=_("Would it have an adverse effect on public safety?"), choices=ANSWERS, widget=Radios,
+        label=_("Would it have an adverse effect on public safety?"), choices=ANSWERS, widget=RadioSelect,
         required=False,
     )
-    decision = forms.ChoiceField(label=_("Decision"), choices=DutyDecision.choices, widget=Radios)
+    decision = forms.ChoiceField(label=_("Decision"), choices=DutyDecision.choices, widget=RadioSelect)
     decided_on = forms.DateField(label=_("Decided on"), widget=DATE, required=False)
     reasons = forms.CharField(
         label=_("Reasons for the decision"), widget=forms.Textarea, required=False,
