@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from bluelight.api import views
+from bluelight.api.research import ResearchQuestionViewSet
 
 app_name = "api"
 
@@ -17,6 +18,7 @@ router.register("organisations", views.OrganisationViewSet, basename="organisati
 router.register("themes", views.ThemeViewSet, basename="theme")
 router.register("evidence", views.EvidenceViewSet, basename="evidence")
 router.register("editions", views.EditionViewSet, basename="edition")
+router.register("research", ResearchQuestionViewSet, basename="research")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

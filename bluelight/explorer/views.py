@@ -20,6 +20,7 @@ from bluelight.editions import definitions
 from bluelight.editions.models import Edition
 from bluelight.editions.report.runs import edition_latest_with_report
 from bluelight.explorer import formats, pages, selectors
+from bluelight.insights.research import theme_research_data
 
 
 def home(request):
@@ -103,7 +104,8 @@ def theme_detail(request, code: str):
     if theme is None:
         raise Http404
     data = pages.theme_detail_data(user=request.user, theme=theme)
-    return render(request, "explorer/theme_detail.html", {"data": data, "theme": theme})
+    research = theme_research_data(theme=theme)  # what is known, being studied, still a gap (the research register)
+    return render(request, "explorer/theme_detail.html", {"data": data, "theme": theme, "research": research})
 
 
 def evidence_list(request):

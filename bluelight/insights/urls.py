@@ -8,6 +8,7 @@ from django.urls import path  # noqa: F401 (each feature adds its paths below)
 from bluelight.insights.views import duty as duty_views
 from bluelight.insights.views import network as network_views
 from bluelight.insights.views import opportunities as opportunity_views
+from bluelight.insights.views import research as research_views
 
 app_name = "insights"
 urlpatterns = [
@@ -32,6 +33,13 @@ urlpatterns = [
     path("organisations/<slug:slug>/duty/documents/<int:pk>.pdf", duty_views.duty_document, name="duty_document"),
     path("duty/", duty_views.duty_national, name="duty_national"),
     path("duty.<str:fmt>", duty_views.duty_national, name="duty_national_data"),
+    # The research commissioning register (views/research.py)
+    path("research/", research_views.research_list, name="research_list"),
+    path("research.<str:fmt>", research_views.research_list_data, name="research_list_data"),
+    path("research/new/", research_views.research_create, name="research_create"),
+    path("research/<int:pk>/", research_views.research_detail, name="research_detail"),
+    path("research/<int:pk>.<str:fmt>", research_views.research_detail_data, name="research_data"),
+    path("research/<int:pk>/edit/", research_views.research_edit, name="research_edit"),
     # Who collaborates with whom (views/network.py)
     path("network/", network_views.network_page, name="network"),
     path("network.<str:fmt>", network_views.network_data, name="network_data"),

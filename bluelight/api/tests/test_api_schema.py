@@ -17,6 +17,8 @@ ENDPOINTS = [
     "/api/editions/",
     "/api/editions/{slug}/",
     "/api/editions/{slug}/entries/",
+    "/api/research/",
+    "/api/research/{id}/",
     "/api/duty/",
     "/api/duty/{id}/",
     "/api/organisations/{slug}/opportunities/",
