@@ -25,6 +25,7 @@ urlpatterns = [
     path("docs/", views.ApiDocsView.as_view(url_name="api:schema"), name="docs"),
     path("", include("bluelight.api.opportunities")),  # an organisation's opportunities; the areas' gaps
     path("", include("bluelight.api.network")),  # who collaborates with whom
+    path("", include("bluelight.api.priorities")),  # research priorities by theme
     path("", include("bluelight.api.duty")),  # the duty to collaborate record (signed-in users)
     path("", include(router.urls)),
 ]

@@ -11,7 +11,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from bluelight.accounts.admin_base import PolicyAdminMixin
 from bluelight.accounts.policy import Action
 from bluelight.core.forms import form_add_service_errors
-from bluelight.insights.models import ResearchQuestion
+from bluelight.insights.models import ResearchQuestion, StrategicWeight
+from bluelight.insights.priorities import strategic_weight_set
 from bluelight.insights.research import (
     FIELDS,
     ResearchQuestionData,
@@ -67,3 +68,32 @@ class ResearchQuestionAdmin(PolicyAdminMixin, SimpleHistoryAdmin):
         # The admin goes on with its own object (the redirect, the log entry): give it the row's identity.
         form.instance.pk = saved.pk
         form.instance._state.adding = False
+
+
+class StrategicWeightAdminForm(forms.ModelForm):
+    class Meta:
+        model = StrategicWeight
+        fields = ["theme", "value", "reason"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["theme"].queryset = self.fields["theme"].queryset.filter(parent__isnull=True)
+        self.fields["reason"].required = True
+
+
+@admin.register(StrategicWeight)
+class StrategicWeightAdmin(PolicyAdminMixin, SimpleHistoryAdmin):
+    """A theme's strategic weight, written through `strategic_weight_set` as on the priorities page."""
+
+    view_action = add_action = change_action = delete_action = Action.MANAGE_RESEARCH
+    form = StrategicWeightAdminForm
+    list_display = ("theme", "value", "reason", "set_by", "set_at")
+    search_fields = ("theme__name", "reason")
+
+    def save_model(self, request, obj, form, change):
+        saved = strategic_weight_set(
+            theme=form.cleaned_data["theme"], value=form.cleaned_data["value"], reason=form.cleaned_data["reason"],
+            user=request.user,
+        )
+        obj.pk = saved.pk
+        obj._state.adding = False

@@ -8,10 +8,15 @@ from django.urls import path  # noqa: F401 (each feature adds its paths below)
 from bluelight.insights.views import duty as duty_views
 from bluelight.insights.views import network as network_views
 from bluelight.insights.views import opportunities as opportunity_views
+from bluelight.insights.views import priorities as priority_views
 from bluelight.insights.views import research as research_views
 
 app_name = "insights"
 urlpatterns = [
+    # Research priorities by theme, and the analysts' strategic weights (views/priorities.py)
+    path("priorities/", priority_views.priorities, name="priorities"),
+    path("priorities.<str:fmt>", priority_views.priorities_data, name="priorities_data"),
+    path("priorities/weights/<slug:code>/", priority_views.strategic_weight_edit, name="strategic_weight_edit"),
     # The opportunity finder, and the areas with no collaboration recorded (views/opportunities.py)
     path("organisations/<slug:slug>/opportunities/", opportunity_views.organisation_opportunities,
          name="organisation_opportunities"),

@@ -24,6 +24,7 @@ ENDPOINTS = [
     "/api/organisations/{slug}/opportunities/",
     "/api/opportunity-gaps/",
     "/api/network/",
+    "/api/priorities/",
 ]
 
 

@@ -17,6 +17,7 @@ from bluelight.collaborations.models import Basis, BenefitKind, Status
 from bluelight.editions import definitions
 from bluelight.editions.models import Edition
 from bluelight.editions.prices import deflators, financial_year_of, label, to_constant_prices
+from bluelight.editions.report.extras import ReportSection, report_sections
 from bluelight.editions.selectors import Comparison, combination, edition_compare, edition_context
 from bluelight.organisations.models import OrganisationType
 
@@ -97,6 +98,7 @@ class Overview:
     context: dict = field(default_factory=dict)  # what the edition froze besides its entries
     deflator_source: str = ""
     charts: dict = field(default_factory=dict)  # filled by the renderer
+    sections: list[ReportSection] = field(default_factory=list)  # added by other apps (extras.py)
 
     @property
     def price_label(self) -> str:
@@ -235,6 +237,10 @@ def overview_build(
         progress(45, _("Comparing with %(name)s") % {"name": compare_with.name})
         overview.comparison = edition_compare(edition=edition, baseline=compare_with)
         _growth(overview, overview.comparison)
+    for section in report_sections(overview):
+        overview.sections.append(section)
+        for table in section.tables:
+            overview.add(table)
     progress(55, _("Figures ready"))
     return overview
 
