@@ -240,3 +240,13 @@ def test_an_edition_is_ranked_from_what_it_froze(world):
     assert by_code["estates"].with_outcomes is None and not facts.outcomes_known
     assert facts.register == register_counts()
     assert {t.code: t.collaborations for t in facts_live().themes}["estates"] == 1
+
+
+def test_the_demo_weights_load_once_through_the_service(register):
+    from bluelight.insights.models import StrategicWeight
+    from bluelight.insights.priorities_demo import DEMO_WEIGHTS, priorities_demo_load
+
+    assert priorities_demo_load() == len(DEMO_WEIGHTS)
+    assert priorities_demo_load() == 0
+    weights = {w.theme.code: (w.value, w.history.count()) for w in StrategicWeight.objects.select_related("theme")}
+    assert weights == {code: (value, 1) for code, value, _reason in DEMO_WEIGHTS}
