@@ -313,10 +313,11 @@ def _partner_work(partners: list[NaturalPartner]) -> dict[int, dict[int, list[Co
 
 def _reasons(organisation: Organisation, opportunity: Opportunity, partner_total: int) -> list[str]:
     o = opportunity
-    reasons = [
-        _("pursued by %(n)s of the %(total)s other %(type)s")
-        % {"n": o.same_type.pursuing, "total": o.same_type.total, "type": type_plural(organisation.type)}
-    ]
+    words = {"n": o.same_type.pursuing, "total": o.same_type.total, "type": type_plural(organisation.type)}
+    if o.same_type.total:
+        reasons = [_("pursued by %(n)s of the %(total)s other %(type)s") % words]
+    else:
+        reasons = [_("no other %(type)s in the register to compare with") % words]
     if organisation.region:
         reasons.append(
             _("%(n)s of the %(total)s other blue-light organisations in its region (%(region)s)")

@@ -231,3 +231,14 @@ def test_the_download_is_the_public_picture_even_for_its_editor(client, world, c
     data = client.get(reverse("insights:organisation_opportunities_data", args=["surrey_police", "json"])).json()
     assert "dm_missing_people" in [o["theme"] for o in data["opportunities"]]
     assert "Surrey missing people draft" not in str(data)
+
+
+def test_a_partner_outside_the_register_has_a_page_without_peers_or_natural_partners(client, world):
+    from bluelight.organisations.services import organisation_add
+
+    council = organisation_add(name="Tandridge District Council", type="council")
+    data = opportunity_page_data(organisation=council)
+    assert data.natural_partners == [] and data.type_total == 0
+    assert shown(data) == recount(council)
+    assert data.opportunities[0].reasons[0] == "no other organisations of the same type in the register to compare with"
+    assert client.get(reverse("insights:organisation_opportunities", args=[council.slug])).status_code == 200
