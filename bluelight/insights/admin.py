@@ -6,12 +6,16 @@ The admin's form checks the register's named rules, and the row is written throu
 
 from django import forms
 from django.contrib import admin
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from bluelight.accounts.admin_base import PolicyAdminMixin
+from bluelight.accounts import policy
+from bluelight.accounts.admin_base import PolicyAdminMixin, ReadOnlyInlineMixin
 from bluelight.accounts.policy import Action
 from bluelight.core.forms import form_add_service_errors
-from bluelight.insights.models import ResearchQuestion, StrategicWeight
+from bluelight.insights.duty import duty_document_path, duty_visible
+from bluelight.insights.models import DutyDocument, DutyNotification, DutyOpportunity, ResearchQuestion, StrategicWeight
 from bluelight.insights.priorities import strategic_weight_set
 from bluelight.insights.research import (
     FIELDS,
@@ -97,3 +101,67 @@ class StrategicWeightAdmin(PolicyAdminMixin, SimpleHistoryAdmin):
         )
         obj.pk = saved.pk
         obj._state.adding = False
+
+
+# The duty to collaborate record --------------------------------------------------------------------------------
+# Read-only here: a record is written on its own pages, where the statutory rules (insights/duty.py) are checked
+# across the opportunity and its partners notified, which the admin's separate inline saves could not do.
+
+
+def _may_read_duty(request, obj=None) -> bool:
+    """A record (obj), or, with no object, some record: the policy's VIEW_DUTY with no object is the national
+    picture (analysts), but an editor reads their own organisations' records."""
+    if obj is None:
+        return policy.can(request.user, Action.VIEW_DUTY) or policy.can(request.user, Action.EDIT_DUTY)
+    return policy.can(request.user, Action.VIEW_DUTY, obj)
+
+
+class DutyNotificationInline(ReadOnlyInlineMixin, admin.TabularInline):
+    model = DutyNotification
+    fields = ("organisation", "notified_on", "response")
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return _may_read_duty(request, obj)
+
+
+class DutyDocumentInline(ReadOnlyInlineMixin, admin.TabularInline):
+    model = DutyDocument
+    fields = ("title", "url", "download")
+    readonly_fields = ("title", "url", "download")
+
+    @admin.display(description=_("Uploaded PDF"))
+    def download(self, document) -> str:
+        # Through the record's own address, which checks who may read it; never the file's storage URL.
+        if not document.document:
+            return ""
+        return format_html('<a href="{}">{}</a>', duty_document_path(document), _("Download"))
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return _may_read_duty(request, obj)
+
+
+@admin.register(DutyOpportunity)
+class DutyOpportunityAdmin(PolicyAdminMixin, SimpleHistoryAdmin):
+    """Opportunities considered: editors see their organisations', analysts all (policy: view_duty)."""
+
+    view_action = Action.VIEW_DUTY
+    inlines = [DutyNotificationInline, DutyDocumentInline]
+    list_display = ("title", "organisation", "decision", "identified_on", "decided_on")
+    list_filter = ("decision", "source")
+    search_fields = ("title", "organisation__name")
+    list_select_related = ("organisation",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(pk__in=duty_visible(request.user).values("pk"))
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return _may_read_duty(request, obj)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
