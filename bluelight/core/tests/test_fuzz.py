@@ -139,6 +139,9 @@ FORM_ROUTES = [
     # editions
     "editions/publish/",
     "editions/{slug}/report/",
+    # the research register (analysts add; everyone filters)
+    "research/",
+    "research/new/",
     # the admin
     "admin/login/",
     "admin/logout/",
@@ -159,6 +162,8 @@ FORM_ROUTES = [
     "admin/collaborations/theme/",
     "admin/collaborations/theme/add/",
     "admin/collaborations/theme/{object_id}/change/",
+    "admin/insights/researchquestion/",
+    "admin/insights/researchquestion/add/",
     "admin/organisations/organisation/",
     "admin/organisations/organisation/add/",
     "admin/organisations/organisation/{object_id}/change/",
