@@ -67,8 +67,8 @@ def test_known_studied_and_the_gap_are_counted_from_published_rows(client, regis
     assert "2 of 3 published collaborations on this theme have no evidence rated 3 or more about them." in html
     assert f'href="{strong.get_absolute_url()}"' in html and f'href="{studied.get_absolute_url()}"' in html
     assert "A draft study?" not in html and "Strong draft" not in html
-    assert "1 research question on this theme has reported." in html
-    assert "1 is proposed but not yet commissioned." in html
+    assert "1 research question on this theme has reported:" in html and "Did HQs merge well?" in html
+    assert "1 research question on this theme is proposed but not yet commissioned:" in html
 
 
 def test_a_sub_theme_counts_only_itself(client, register, theme):
