@@ -139,6 +139,8 @@ FORM_ROUTES = [
     # editions
     "editions/publish/",
     "editions/{slug}/report/",
+    # the duty to collaborate record (an organisation's editors)
+    "organisations/{slug}/duty/new/",
     # the research register (analysts add; everyone filters)
     "research/",
     "research/new/",
@@ -176,6 +178,7 @@ FORM_ROUTES = [
     "admin/returns/returnitem/{object_id}/change/",
     "admin/returns/round/",
     "admin/returns/round/{object_id}/change/",
+    "admin/insights/dutyopportunity/",
 ]
 
 
