@@ -27,6 +27,12 @@ class RadioSelect(forms.RadioSelect):
 ANSWERS = [(StatutoryAnswer.YES, _("Yes")), (StatutoryAnswer.NO, _("No")), ("", _("Not yet assessed"))]
 
 
+def _iso(day) -> str | None:
+    # includes/govuk_field.html writes a field's value as it is: a date object would come out in the page's
+    # date format, which an <input type="date"> cannot read, so it would show empty and post nothing.
+    return day.isoformat() if day else None
+
+
 class DutyOpportunityForm(forms.Form):
     title = forms.CharField(
         label=_("Opportunity"), max_length=300, help_text=_("For example, Shared fire and police station at Reigate")
@@ -93,18 +99,19 @@ class DutyOpportunityForm(forms.Form):
         return {
             "title": opportunity.title, "proposal": opportunity.proposal,
             "theme": opportunity.theme.code if opportunity.theme else None, "source": opportunity.source,
-            "identified_on": opportunity.identified_on, "considered_jointly_on": opportunity.considered_jointly_on,
+            "identified_on": _iso(opportunity.identified_on),
+            "considered_jointly_on": _iso(opportunity.considered_jointly_on),
             "joint_consideration": opportunity.joint_consideration, "efficiency": opportunity.efficiency,
             "effectiveness": opportunity.effectiveness, "public_safety_harm": opportunity.public_safety_harm,
-            "decision": opportunity.decision, "decided_on": opportunity.decided_on, "reasons": opportunity.reasons,
-            "collaboration": opportunity.collaboration_id,
+            "decision": opportunity.decision, "decided_on": _iso(opportunity.decided_on),
+            "reasons": opportunity.reasons, "collaboration": opportunity.collaboration_id,
         }
 
     @staticmethod
     def initial_new(params) -> dict:
         """A new opportunity's starting values; `?theme=<code>&source=finder` when it comes from the finder."""
         initial = {"source": DutySource.OWN, "decision": DutyDecision.UNDER_CONSIDERATION,
-                   "identified_on": timezone.localdate()}
+                   "identified_on": _iso(timezone.localdate())}
         theme = Theme.objects.filter(code=params.get("theme", "")).first()
         if theme is not None:
             initial["theme"] = theme.code

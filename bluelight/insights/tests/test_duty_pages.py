@@ -134,6 +134,16 @@ def test_the_form_shows_the_rules_refusals_in_an_error_summary_and_saves_nothing
     assert opportunity.decision == "under_consideration" and opportunity.title == "Shared station at Reigate"
 
 
+def test_the_edit_form_shows_the_stored_dates_as_a_date_field_reads_them(client, cast):
+    opportunity = opportunity_make(decision="decline", efficiency="no", effectiveness="no", public_safety_harm="no")
+    client.force_login(cast.editor_a)
+    html = client.get(reverse("insights:duty_edit", args=["surrey_police", opportunity.pk])).content.decode()
+    for name, day in [("identified_on", "2024-03-01"), ("considered_jointly_on", "2024-05-01"),
+                      ("decided_on", "2024-06-01")]:
+        assert f'name="{name}" type="date" value="{day}"' in html, name
+    assert 'value="decline" checked' in html
+
+
 def test_the_finder_prefills_the_theme_and_where_it_came_from(client, cast):
     client.force_login(cast.editor_a)
     url = reverse("insights:duty_create", args=["surrey_police"]) + "?theme=fr_coresponding&source=finder"
