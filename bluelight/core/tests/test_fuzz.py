@@ -144,6 +144,11 @@ FORM_ROUTES = [
     # the research register (analysts add; everyone filters)
     "research/",
     "research/new/",
+    # insights: priorities (anyone re-weighs; analysts set strategic weights), the network, the gaps
+    "priorities/",
+    "priorities/weights/{code}/",
+    "network/",
+    "opportunities/gaps/",
     # the admin
     "admin/login/",
     "admin/logout/",
@@ -157,6 +162,8 @@ FORM_ROUTES = [
     "admin/collaborations/collaboration/add/",
     "admin/collaborations/collaboration/{object_id}/change/",
     "admin/collaborations/collaboration/{object_id}/delete/",
+    "admin/insights/strategicweight/",
+    "admin/insights/strategicweight/add/",
     "admin/collaborations/evidenceitem/",
     "admin/collaborations/evidenceitem/add/",
     "admin/collaborations/evidenceitem/{object_id}/change/",
