@@ -32,6 +32,16 @@ def test_an_edition_freezes_published_records_and_later_edits_do_not_change_it(r
     assert "contacts" not in entry.data and "pat@example.org" not in json.dumps(entry.data)
 
 
+def test_an_edition_freezes_published_evidence_only(register):
+    from bluelight.collaborations.models import EvidenceItem, Publication
+
+    station = make_collaboration("surrey_police", "surrey_frs", title="Joint station at Epsom")
+    for title, publication in (("Published audit", Publication.PUBLISHED), ("Draft evaluation", Publication.DRAFT)):
+        EvidenceItem.objects.create(title=title, strength=3, publication=publication).collaborations.add(station)
+    edition = edition_publish(name="2014 overview", as_of=DAY, baseline=True)
+    assert edition.entries.get().data["evidence"] == [{"title": "Published audit", "strength": 3}]
+
+
 def test_there_is_only_one_baseline_and_names_are_never_reused(register):
     edition_publish(name="2014 overview", as_of=DAY, baseline=True)
     with pytest.raises(ValidationError, match="already the baseline"):

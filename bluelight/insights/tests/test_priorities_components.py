@@ -228,7 +228,7 @@ def test_an_edition_is_ranked_from_what_it_froze(world):
     assert by_code["estates"].collaborations == 2
     assert by_code["estates"].savings == {"realised": Decimal(12000), "estimated": Decimal(4000)}
     assert by_code["estates"].baseline == 1
-    # Good evidence is what the edition froze with each entry (editions freeze every linked item: see ADR 0009).
+    # Good evidence is what the edition froze with each entry (published items only: see ADR 0009).
     frozen = {
         top: sum(
             1 for data in later.entries.filter(data__top_theme=top).values_list("data", flat=True)
@@ -243,10 +243,10 @@ def test_an_edition_is_ranked_from_what_it_froze(world):
 
 
 def test_the_demo_weights_load_once_through_the_service(register):
+    from bluelight.demo.priorities import DEMO_WEIGHTS, demo_priorities_load
     from bluelight.insights.models import StrategicWeight
-    from bluelight.insights.priorities_demo import DEMO_WEIGHTS, priorities_demo_load
 
-    assert priorities_demo_load() == len(DEMO_WEIGHTS)
-    assert priorities_demo_load() == 0
+    assert demo_priorities_load() == len(DEMO_WEIGHTS)
+    assert demo_priorities_load() == 0
     weights = {w.theme.code: (w.value, w.history.count()) for w in StrategicWeight.objects.select_related("theme")}
     assert weights == {code: (value, 1) for code, value, _reason in DEMO_WEIGHTS}
