@@ -6,16 +6,12 @@ CSV one row a record with labels beside codes. CSV cells pass through `cell_safe
 never runs a title such as "=HYPERLINK(...)", and start with a byte order mark so Excel reads UTF-8.
 """
 
-import io
 import json
-from functools import wraps
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404, JsonResponse, StreamingHttpResponse
-from django.middleware.http import ConditionalGetMiddleware
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.decorators import decorator_from_middleware
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 
@@ -23,55 +19,11 @@ from bluelight.api.serializers import CollaborationDetailSerializer, Collaborati
 from bluelight.api.views import Pagination, with_relations
 from bluelight.collaborations.models import Collaboration
 from bluelight.collaborations.selectors import figures_cached
-from bluelight.core.spreadsheets import csv_writer
+from bluelight.core.data_responses import FORMATS, csv_response, etag, json_response
 from bluelight.explorer import selectors
 from bluelight.explorer.filters import CollaborationFilter
 
-FORMATS = ("json", "csv")
-BOM = "\ufeff"
 CSV_CHUNK = 500
-etag = decorator_from_middleware(ConditionalGetMiddleware)
-
-
-def offers_data(data_view):
-    """Give an HTML view `?format=json|csv`: then `data_view(request, fmt, ...)` answers instead."""
-
-    def decorate(view):
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            fmt = request.GET.get("format")
-            if fmt in FORMATS:
-                return data_view(request, fmt, *args, **kwargs)
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorate
-
-
-def _csv_response(filename: str, header: list[str], rows) -> StreamingHttpResponse:
-    """A CSV download streamed row by row: byte order mark, a header row, every cell through `cell_safe`."""
-
-    def lines():
-        buffer = io.StringIO()
-        writer = csv_writer(buffer)
-        buffer.write(BOM)
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow([row.get(name) for name in header])
-            if buffer.tell() > 64_000:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue()
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def _json_response(data) -> JsonResponse:
-    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
 
 def _joined(values) -> str:
@@ -152,7 +104,7 @@ def collaboration_list(request, fmt: str):
     if fmt == "csv":
         results = collaboration_results(user=request.user, params=request.GET)
         rows = (collaboration_row(c, request) for c in results.iterator(chunk_size=CSV_CHUNK))
-        return _csv_response("collaborations.csv", COLLABORATION_COLUMNS, rows)
+        return csv_response("collaborations.csv", COLLABORATION_COLUMNS, rows, stream=True)
 
     def page_data() -> dict:
         pagination = Pagination()
@@ -166,7 +118,7 @@ def collaboration_list(request, fmt: str):
     # kept a minute, renewed at once when a service writes a record (figures_cached).
     question = (request.scheme, request.get_host(), *sorted((k, tuple(v)) for k, v in request.GET.lists()))
     try:
-        return _json_response(figures_cached("collaborations-json", question, page_data))
+        return json_response(figures_cached("collaborations-json", question, page_data))
     except NotFound:
         raise Http404 from None
 
@@ -188,8 +140,9 @@ def collaboration_detail(request, fmt: str, pk: int):
     if found is None:
         raise Http404
     if fmt == "csv":
-        return _csv_response(f"collaboration-{pk}.csv", COLLABORATION_COLUMNS, [collaboration_row(found, request)])
-    return _json_response(CollaborationDetailSerializer(found, context={"request": request}).data)
+        row = collaboration_row(found, request)
+        return csv_response(f"collaboration-{pk}.csv", COLLABORATION_COLUMNS, [row], stream=True)
+    return json_response(CollaborationDetailSerializer(found, context={"request": request}).data)
 
 
 # Organisations
@@ -221,5 +174,5 @@ def organisation_list(request, fmt: str):
     organisations = [o for group in data.groups for o in group.organisations]
     rows = OrganisationSerializer(organisations, many=True, context={"request": request}).data
     if fmt == "csv":
-        return _csv_response("organisations.csv", ORGANISATION_COLUMNS, rows)
-    return _json_response({"count": len(rows), "results": rows})
+        return csv_response("organisations.csv", ORGANISATION_COLUMNS, rows, stream=True)
+    return json_response({"count": len(rows), "results": rows})

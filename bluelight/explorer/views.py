@@ -15,6 +15,7 @@ from bluelight.collaborations.forms import EvidenceItemForm
 from bluelight.collaborations.models import EvidenceItem
 from bluelight.collaborations.selectors import figures_cached
 from bluelight.collaborations.services import evidence_item_create, evidence_item_update
+from bluelight.core.data_responses import offers_data
 from bluelight.core.forms import form_add_service_errors
 from bluelight.editions import definitions
 from bluelight.editions.models import Edition
@@ -35,7 +36,7 @@ def home(request):
     )
 
 
-@formats.offers_data(formats.collaboration_list)
+@offers_data(formats.collaboration_list)
 def collaboration_list(request):
     data = selectors.collaboration_list_data(
         user=request.user, params=request.GET, page_number=request.GET.get("page"), base_url=request.path
@@ -43,7 +44,7 @@ def collaboration_list(request):
     return render(request, "explorer/collaboration_list.html", {"data": data, "form": data.filterset.form})
 
 
-@formats.offers_data(formats.collaboration_detail)
+@offers_data(formats.collaboration_detail)
 def collaboration_detail(request, pk):
     collaboration = selectors.collaboration_get(pk)
     if collaboration is None:
@@ -74,7 +75,7 @@ def collaboration_detail(request, pk):
     return render(request, "explorer/collaboration_detail.html", {"collaboration": collaboration, "content": content})
 
 
-@formats.offers_data(formats.organisation_list)
+@offers_data(formats.organisation_list)
 def organisation_list(request):
     data = selectors.organisation_list_data(user=request.user, params=request.GET)
     return render(request, "explorer/organisation_list.html", {"data": data, "form": data.filterset.form})

@@ -4,13 +4,10 @@ forms, its documents, and the analysts' national picture. Reads and writes are i
 Every page needs a signed-in user the policy lets read the record; to anyone else the record does not exist (404).
 """
 
-import io
-import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.serializers.json import DjangoJSONEncoder
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -18,14 +15,11 @@ from django.utils.translation import gettext as _
 
 from bluelight.accounts import policy
 from bluelight.accounts.policy import Action
-from bluelight.core.spreadsheets import csv_writer
+from bluelight.core.data_responses import FORMATS, csv_response, json_response
 from bluelight.insights import duty
 from bluelight.insights.forms.duty import DutyDocumentForm, DutyNotificationForm, DutyOpportunityForm
 from bluelight.insights.models import DutyDocument, DutyOpportunity
 from bluelight.organisations.models import Organisation
-
-FORMATS = ("json", "csv")
-BOM = "\ufeff"
 
 
 def _organisation(request, slug: str, action: str = Action.VIEW_DUTY) -> Organisation:
@@ -38,23 +32,6 @@ def _organisation(request, slug: str, action: str = Action.VIEW_DUTY) -> Organis
 
 def _opportunity(organisation: Organisation, pk: int) -> DutyOpportunity:
     return get_object_or_404(duty.duty_opportunities([organisation]), pk=pk)
-
-
-def _csv(filename: str, header: list[str], rows) -> HttpResponse:
-    buffer = io.StringIO()
-    buffer.write(BOM)
-    writer = csv_writer(buffer)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([row.get(name) for name in header])
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def _json(data) -> HttpResponse:
-    body = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1)
-    return HttpResponse(body, content_type="application/json")
 
 
 def _counts(counts: duty.DutyCounts) -> dict:
@@ -79,8 +56,8 @@ def duty_record(request, slug: str, fmt: str | None = None):
             raise Http404
         rows = [duty.duty_row(o, absolute=request.build_absolute_uri) for o in record.opportunities]
         if fmt == "csv":
-            return _csv(f"duty-record-{organisation.slug}.csv", duty.DUTY_COLUMNS, map(duty.duty_csv_row, rows))
-        return _json({
+            return csv_response(f"duty-record-{organisation.slug}.csv", duty.DUTY_COLUMNS, map(duty.duty_csv_row, rows))
+        return json_response({
             "organisation": {"slug": organisation.slug, "name": organisation.name, "country": organisation.country},
             "as_at": record.as_at,
             "voluntary": record.is_voluntary,
@@ -230,8 +207,8 @@ def duty_national(request, fmt: str | None = None):
         if fmt not in FORMATS:
             raise Http404
         if fmt == "csv":
-            return _csv("duty-national.csv", NATIONAL_COLUMNS, _national_rows(data))
-        return _json({
+            return csv_response("duty-national.csv", NATIONAL_COLUMNS, _national_rows(data))
+        return json_response({
             "organisations_with_a_record": data.organisations,
             "voluntary_welsh": data.voluntary,
             "counts": _counts(data.total),

@@ -4,26 +4,12 @@ Public and the same for everyone: it counts published records (or an edition's f
 Reads are in insights/network.py.
 """
 
-import io
 
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404
 from django.shortcuts import render
 
-from bluelight.core.spreadsheets import csv_writer
-from bluelight.explorer.formats import BOM, FORMATS, etag, offers_data
+from bluelight.core.data_responses import FORMATS, csv_response, etag, json_response, offers_data
 from bluelight.insights import network
-
-
-def _csv(filename: str, header: list[str], rows: list[dict]) -> HttpResponse:
-    """At most some 11,000 rows (every pair of a few hundred organisations): written whole, not streamed."""
-    buffer = io.StringIO()
-    buffer.write(BOM)
-    writer = csv_writer(buffer)
-    writer.writerow(header)
-    writer.writerows([row[name] for name in header] for row in rows)
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 @etag
@@ -39,9 +25,9 @@ def network_data(request, fmt: str):
         if table not in network.CSV_TABLES:
             raise Http404
         rows = network.network_csv_rows(data, table, absolute=request.build_absolute_uri)
-        return _csv(f"network-{table}.csv", network.CSV_TABLES[table], rows)
+        return csv_response(f"network-{table}.csv", network.CSV_TABLES[table], rows)
     body = network.network_json(data, query, absolute=request.build_absolute_uri)
-    return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
+    return json_response(body)
 
 
 @offers_data(network_data)

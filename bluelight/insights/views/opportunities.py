@@ -5,49 +5,20 @@ Downloads of an organisation's opportunities are the public view (published reco
 explorer's are, so a file can always be passed on; its editors' drafts show on the page only.
 """
 
-import io
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, JsonResponse, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from bluelight.accounts import policy
 from bluelight.accounts.policy import Action
-from bluelight.core.spreadsheets import csv_writer
+from bluelight.core.data_responses import FORMATS, csv_response, json_response, offers_data
 from bluelight.insights import opportunities
 from bluelight.insights import opportunity_gaps as gaps
 from bluelight.organisations.models import Organisation
 
-FORMATS = ("json", "csv")
-BOM = "\ufeff"
 
-
-def _csv_response(filename: str, header: list[str], rows) -> StreamingHttpResponse:
-    buffer = io.StringIO()
-    writer = csv_writer(buffer)  # every cell through cell_safe: a spreadsheet never runs a name
-    buffer.write(BOM)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([row.get(name) for name in header])
-    response = StreamingHttpResponse([buffer.getvalue()], content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def _json_response(data: dict) -> JsonResponse:
-    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
-
-
-def organisation_opportunities(request, slug: str):
-    organisation = get_object_or_404(Organisation, slug=slug)
-    policy.require(request.user, Action.VIEW, organisation)
-    if request.GET.get("format") in FORMATS:
-        return organisation_opportunities_data(request, slug, request.GET["format"])
-    data = opportunities.opportunity_page_data(organisation=organisation, user=request.user)
-    return render(request, "insights/opportunities_organisation.html", {"data": data, "organisation": organisation})
-
-
-def organisation_opportunities_data(request, slug: str, fmt: str):
+def organisation_opportunities_data(request, fmt: str, slug: str):
     if fmt not in FORMATS:
         raise Http404
     organisation = get_object_or_404(Organisation, slug=slug)
@@ -55,19 +26,16 @@ def organisation_opportunities_data(request, slug: str, fmt: str):
     data = opportunities.opportunity_page_data(organisation=organisation, user=None)
     if fmt == "csv":
         rows = opportunities.opportunity_rows(data, request.build_absolute_uri)
-        return _csv_response(f"opportunities-{slug}.csv", opportunities.OPPORTUNITY_COLUMNS, rows)
-    return _json_response(opportunities.opportunity_page_json(data, request.build_absolute_uri))
+        return csv_response(f"opportunities-{slug}.csv", opportunities.OPPORTUNITY_COLUMNS, rows, stream=True)
+    return json_response(opportunities.opportunity_page_json(data, request.build_absolute_uri))
 
 
-@login_required
-def opportunity_gaps(request):
-    policy.require(request.user, Action.MANAGE_RESEARCH)
-    if request.GET.get("format") in FORMATS:
-        return opportunity_gaps_data(request, request.GET["format"])
-    data = gaps.gaps_page_data(
-        sort=request.GET.get("sort", "gaps"), show=request.GET.get("show", "gaps"), base_url=request.path
-    )
-    return render(request, "insights/opportunities_gaps.html", {"data": data, "shows": gaps.GAP_SHOWS})
+@offers_data(organisation_opportunities_data)
+def organisation_opportunities(request, slug: str):
+    organisation = get_object_or_404(Organisation, slug=slug)
+    policy.require(request.user, Action.VIEW, organisation)
+    data = opportunities.opportunity_page_data(organisation=organisation, user=request.user)
+    return render(request, "insights/opportunities_organisation.html", {"data": data, "organisation": organisation})
 
 
 @login_required
@@ -77,5 +45,15 @@ def opportunity_gaps_data(request, fmt: str):
     policy.require(request.user, Action.MANAGE_RESEARCH)
     data = gaps.gaps_page_data(sort=request.GET.get("sort", "gaps"), show=request.GET.get("show", "gaps"))
     if fmt == "csv":
-        return _csv_response("opportunity-gaps.csv", gaps.GAP_COLUMNS, gaps.gap_csv_rows(data))
-    return _json_response(gaps.gaps_page_json(data))
+        return csv_response("opportunity-gaps.csv", gaps.GAP_COLUMNS, gaps.gap_csv_rows(data), stream=True)
+    return json_response(gaps.gaps_page_json(data))
+
+
+@login_required
+@offers_data(opportunity_gaps_data)
+def opportunity_gaps(request):
+    policy.require(request.user, Action.MANAGE_RESEARCH)
+    data = gaps.gaps_page_data(
+        sort=request.GET.get("sort", "gaps"), show=request.GET.get("show", "gaps"), base_url=request.path
+    )
+    return render(request, "insights/opportunities_gaps.html", {"data": data, "shows": gaps.GAP_SHOWS})

@@ -1,11 +1,10 @@
 """Priorities pages: the public ranking (also .json and .csv) and the analysts' strategic weight form."""
 
-import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,28 +12,14 @@ from django.utils.translation import gettext as _
 from bluelight.accounts import policy
 from bluelight.accounts.policy import Action
 from bluelight.collaborations.models import Theme
+from bluelight.core.data_responses import FORMATS, csv_response, json_response, offers_data
 from bluelight.core.forms import form_add_service_errors
-from bluelight.core.spreadsheets import csv_writer
 from bluelight.insights.forms.priorities import StrategicWeightForm
 from bluelight.insights.models import StrategicWeight
 from bluelight.insights.priorities import strategic_weight_set
 from bluelight.insights.priorities_page import CSV_COLUMNS, priorities_csv_rows, priorities_json, priorities_page_data
 
-FORMATS = ("json", "csv")
 HISTORY_SHOWN = 10
-
-
-def priorities(request):
-    """/priorities/: computed from published records only, the same for everyone; `?format=json|csv` as data."""
-    fmt = request.GET.get("format")
-    if fmt in FORMATS:
-        return priorities_data(request, fmt)
-    data = priorities_page_data(params=request.GET)
-    return render(
-        request,
-        "insights/priorities.html",
-        {"data": data, "form": data.form, "can_set": policy.can(request.user, Action.MANAGE_RESEARCH)},
-    )
 
 
 def priorities_data(request, fmt: str):
@@ -44,16 +29,19 @@ def priorities_data(request, fmt: str):
     data = priorities_page_data(params=request.GET)
     if fmt == "json":
         body = priorities_json(data.ranking, notices=data.notices + _form_errors(data.form))
-        return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
-    buffer = io.StringIO()
-    buffer.write("\ufeff")  # so Excel reads UTF-8
-    writer = csv_writer(buffer)
-    writer.writerow(CSV_COLUMNS)
-    for row in priorities_csv_rows(data.ranking):
-        writer.writerow([row.get(name) for name in CSV_COLUMNS])
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="priorities.csv"'
-    return response
+        return json_response(body)
+    return csv_response("priorities.csv", CSV_COLUMNS, priorities_csv_rows(data.ranking))
+
+
+@offers_data(priorities_data)
+def priorities(request):
+    """/priorities/: computed from published records only, the same for everyone; `?format=json|csv` as data."""
+    data = priorities_page_data(params=request.GET)
+    return render(
+        request,
+        "insights/priorities.html",
+        {"data": data, "form": data.form, "can_set": policy.can(request.user, Action.MANAGE_RESEARCH)},
+    )
 
 
 def _form_errors(form) -> list[str]:

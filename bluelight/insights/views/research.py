@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 
 from bluelight.accounts import policy
 from bluelight.accounts.policy import Action
+from bluelight.core.data_responses import FORMATS, csv_response, etag, json_response, offers_data
 from bluelight.core.forms import form_add_service_errors
-from bluelight.explorer.formats import FORMATS, _csv_response, _json_response, etag, offers_data
 from bluelight.insights import research
 from bluelight.insights.forms.research import ResearchQuestionForm
 from bluelight.insights.models import ResearchQuestion
@@ -28,8 +28,8 @@ def research_list_data(request, fmt: str):
     data = research.research_list_data(user=request.user, params=request.GET, published_only=True)
     if fmt == "csv":
         rows = (research.research_question_row(q, request) for q in data.questions)
-        return _csv_response("research.csv", research.CSV_COLUMNS, rows)
-    return _json_response(
+        return csv_response("research.csv", research.CSV_COLUMNS, rows, stream=True)
+    return json_response(
         {
             "count": data.count,
             "counts_by_status": {s.code: s.count for s in data.statuses},
@@ -47,10 +47,10 @@ def research_detail_data(request, fmt: str, pk: int):
     if question is None:
         raise Http404
     if fmt == "csv":
-        return _csv_response(
-            f"research-{pk}.csv", research.CSV_COLUMNS, [research.research_question_row(question, request)]
+        return csv_response(
+            f"research-{pk}.csv", research.CSV_COLUMNS, [research.research_question_row(question, request)], stream=True
         )
-    return _json_response(research.research_question_record(question, request))
+    return json_response(research.research_question_record(question, request))
 
 
 @offers_data(research_list_data)
