@@ -1,7 +1,7 @@
 """Demo strategic weights for the priorities page: a few themes weighed by the working group, with their reasons.
 
 Written through `strategic_weight_set`, as an analyst would; a theme that already has a weight is left alone,
-so loading twice writes nothing new (not even a history row). Called by the demo loader, never by the product.
+so loading twice writes nothing new (not even a history row). Called by `demo_load`.
 """
 
 from bluelight.collaborations.models import Theme
@@ -16,7 +16,7 @@ DEMO_WEIGHTS = [
 ]  # fmt: skip
 
 
-def priorities_demo_load(*, user=None) -> int:
+def demo_priorities_load(*, user=None) -> int:
     """Set the demo strategic weights not yet set; returns how many were set."""
     themes = {t.code: t for t in Theme.objects.filter(code__in=[code for code, _v, _r in DEMO_WEIGHTS])}
     done = set(StrategicWeight.objects.values_list("theme__code", flat=True))

@@ -27,6 +27,9 @@ from bluelight.collaborations.models import (
 )
 from bluelight.collaborations.search import search_index_rebuild
 from bluelight.collaborations.services import collaboration_create, services_of, taxonomy_load
+from bluelight.demo.duty import demo_duty_load
+from bluelight.demo.priorities import demo_priorities_load
+from bluelight.demo.research import demo_research_load
 from bluelight.demo.world import (
     DEMO_COUNT,
     DEMO_SEED,
@@ -295,6 +298,10 @@ def demo_load(*, seed: int = DEMO_SEED, count: int = DEMO_COUNT) -> DemoSummary:
     from bluelight.demo.editions import demo_editions_load  # it reads this module's demo keys
 
     summary.editions = [e.name for e in demo_editions_load(seed=seed)]
+    # What the working group and a service record about the data, each loaded once, through the services.
+    demo_priorities_load()
+    demo_research_load()
+    demo_duty_load()
     return summary
 
 
