@@ -88,9 +88,9 @@ def organisation_detail(request, slug):
     policy.require(request.user, "view", organisation)
     data = selectors.organisation_detail_data(user=request.user, organisation=organisation)
     more = pages.organisation_page_data(organisation=organisation)
-    return render(
-        request, "explorer/organisation_detail.html", {"data": data, "more": more, "organisation": organisation}
-    )
+    context = {"data": data, "more": more, "organisation": organisation}
+    context["can_view_duty"] = policy.can(request.user, Action.VIEW_DUTY, organisation)  # its editors, analysts
+    return render(request, "explorer/organisation_detail.html", context)
 
 
 # Theme pages, evidence items and an edition's frozen list: reads come from pages.py.

@@ -90,6 +90,14 @@ NAVIGATION = [
         {"explorer:organisation_list", "explorer:organisation_detail"},
     ),
     (
+        _lazy("Research"),
+        "insights:priorities",
+        {
+            "insights:priorities", "insights:strategic_weight_edit", "insights:research_list",
+            "insights:research_detail", "insights:research_create", "insights:research_edit", "insights:network",
+        },
+    ),
+    (
         _lazy("Overview reports"),
         "editions:list",
         {"editions:list", "editions:detail", "editions:publish", "editions:run"},
@@ -123,6 +131,16 @@ def service_navigation(context) -> list[dict]:
         items.append(_section(_("Rounds"), "returns:round_list", view_name))
     elif user is not None and user.is_authenticated and policy.editor_organisation_ids(user):
         items.append(_section(_("Your returns"), "returns:my_requests", view_name))
+    if policy.can(user, "view_duty"):  # analysts: the national duty record and the areas with no collaboration
+        duty = {"insights:duty_national", "insights:opportunity_gaps"}
+        items.append(
+            {
+                "label": _("Duty to collaborate"),
+                "href": reverse("insights:duty_national"),
+                "active": view_name in duty,
+                "current": view_name == "insights:duty_national",
+            }
+        )
     if policy.can(user, "use_admin"):
         items.append({"label": _("Manage records"), "href": reverse("admin:index"), "active": False, "current": False})
     return items
