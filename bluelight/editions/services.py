@@ -57,7 +57,9 @@ def entry_data(collaboration: Collaboration) -> dict:
             for b in collaboration.benefits.all()
         ],
         # Published evidence only: an edition is public, and a draft evaluation is not yet.
-        "evidence": [{"title": e.title, "strength": e.strength} for e in collaboration.evidence.all() if e.is_published],
+        "evidence": [
+            {"title": e.title, "strength": e.strength} for e in collaboration.evidence.all() if e.is_published
+        ],
         # Who reported it: several reporters of one record show how duplicates were merged.
         "reported_by": sorted({p.reported_by.slug for p in collaboration.provenance.all() if p.reported_by_id}),
         "reports": sum(1 for p in collaboration.provenance.all() if p.kind == SourceKind.RETURN),
