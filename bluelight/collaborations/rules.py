@@ -3,11 +3,10 @@
 Rules take plain data (see `CollaborationData`), so forms, admin, imports and services share them.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from bluelight.core.rules import RuleBook
 
 
 @dataclass
@@ -66,26 +65,8 @@ class CollaborationData:
     contacts: list[ContactData] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class Rule:
-    code: str
-    field: str
-    check: Callable[[CollaborationData], bool]
-
-    @property
-    def message(self) -> str:
-        return " ".join((self.check.__doc__ or "").split())
-
-
-RULES: list[Rule] = []
-
-
-def rule(code: str, field_name: str):
-    def register(check):
-        RULES.append(Rule(code, field_name, check))
-        return check
-
-    return register
+RULES = RuleBook()
+rule = RULES.rule
 
 
 @rule("COL001", "partners")
@@ -148,9 +129,4 @@ def has_title(data: CollaborationData) -> bool:
 
 def check(data: CollaborationData) -> None:
     """Run every rule; raise one ValidationError listing all that fail, keyed by field."""
-    errors: dict[str, list[ValidationError]] = {}
-    for r in RULES:
-        if not r.check(data):
-            errors.setdefault(r.field, []).append(ValidationError(r.message, code=r.code))
-    if errors:
-        raise ValidationError(errors)
+    RULES.check(data)

@@ -113,24 +113,24 @@ def _validate(data: rules.CollaborationData, instance: Collaboration) -> None:
     errors = {}
     try:
         instance.full_clean(exclude=["services"], validate_unique=False)
-    except rules.ValidationError as exc:
+    except ValidationError as exc:
         errors.update(exc.error_dict)
     try:
         rules.check(data)
-    except rules.ValidationError as exc:
+    except ValidationError as exc:
         for key, value in exc.error_dict.items():
             errors.setdefault(key, []).extend(value)
     for index, benefit in enumerate(data.benefits):
         try:
             Benefit(collaboration=instance, **benefit.__dict__).full_clean(exclude=["collaboration"])
-        except rules.ValidationError as exc:
+        except ValidationError as exc:
             errors.setdefault("benefits", []).extend(
-                rules.ValidationError(f"Benefit {index + 1}, {k}: {m}")
+                ValidationError(f"Benefit {index + 1}, {k}: {m}")
                 for k, msgs in exc.message_dict.items()
                 for m in msgs
             )
     if errors:
-        raise rules.ValidationError(errors)
+        raise ValidationError(errors)
 
 
 def _by(instance, user):
@@ -430,7 +430,7 @@ def collaboration_publish(*, collaboration: Collaboration) -> Collaboration:
     """Make a record public, after every rule passes with it published (a primary theme, for one)."""
     collaboration = Collaboration.objects.select_for_update().get(pk=collaboration.pk)
     if collaboration.merged_into_id:
-        raise rules.ValidationError("It was merged into another record: publish that one.", code="merged")
+        raise ValidationError("It was merged into another record: publish that one.", code="merged")
     data = collaboration_data_from(collaboration)
     data.publication = Publication.PUBLISHED
     rules.check(data)

@@ -12,12 +12,12 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bluelight.core.rules import RuleBook
 from bluelight.insights.models import (
     DutyDecision,
     DutyDocument,
@@ -78,26 +78,8 @@ class DutyOpportunityData:
     notifications: list[DutyNotificationData] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class DutyRule:
-    code: str
-    field: str
-    check: Callable[[Organisation, DutyOpportunityData], bool]
-
-    @property
-    def message(self) -> str:
-        return " ".join((self.check.__doc__ or "").split())
-
-
-DUTY_RULES: list[DutyRule] = []
-
-
-def rule(code: str, field_name: str):
-    def register(check):
-        DUTY_RULES.append(DutyRule(code, field_name, check))
-        return check
-
-    return register
+DUTY_RULES = RuleBook()  # each check reads (organisation, data)
+rule = DUTY_RULES.rule
 
 
 def _decided(data: DutyOpportunityData) -> bool:
@@ -204,12 +186,7 @@ def notified_after_identified(organisation, data) -> bool:
 
 def duty_check(*, organisation: Organisation, data: DutyOpportunityData) -> None:
     """Run every rule; raise one ValidationError listing all that fail, keyed by field."""
-    errors: dict[str, list[ValidationError]] = {}
-    for r in DUTY_RULES:
-        if not r.check(organisation, data):
-            errors.setdefault(r.field, []).append(ValidationError(r.message, code=r.code))
-    if errors:
-        raise ValidationError(errors)
+    DUTY_RULES.check(organisation, data)
 
 
 # Services -----------------------------------------------------------------------------------

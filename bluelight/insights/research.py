@@ -8,7 +8,6 @@ and the API hold published questions only, whoever asks, so they can be passed o
 
 import datetime
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import django_filters
@@ -24,6 +23,7 @@ from django.utils.translation import ngettext
 from bluelight.accounts import policy
 from bluelight.accounts.policy import Action
 from bluelight.collaborations.models import Collaboration, EvidenceItem, Publication, Theme
+from bluelight.core.rules import RuleBook
 from bluelight.insights.models import ResearchQuestion, ResearchStatus
 
 STRONG = 3  # "known": evidence rated 3 or more on the Maryland scale (a comparison group at least)
@@ -52,26 +52,8 @@ class ResearchQuestionData:
     publication: str = Publication.PUBLISHED
 
 
-@dataclass(frozen=True)
-class Rule:
-    code: str
-    field: str
-    check: Callable[[ResearchQuestionData], bool]
-
-    @property
-    def message(self) -> str:
-        return " ".join((self.check.__doc__ or "").split())
-
-
-RULES: list[Rule] = []
-
-
-def rule(code: str, field_name: str):
-    def register(check):
-        RULES.append(Rule(code, field_name, check))
-        return check
-
-    return register
+RULES = RuleBook()
+rule = RULES.rule
 
 
 def _before(earlier, later) -> bool:
@@ -161,12 +143,7 @@ def reported_not_in_future(data: ResearchQuestionData) -> bool:
 
 def rules_check(data: ResearchQuestionData) -> None:
     """Run every rule; raise one ValidationError listing all that fail, keyed by field, each with its code."""
-    errors: dict[str, list[ValidationError]] = {}
-    for r in RULES:
-        if not r.check(data):
-            errors.setdefault(r.field, []).append(ValidationError(r.message, code=r.code))
-    if errors:
-        raise ValidationError(errors)
+    RULES.check(data)
 
 
 # Services ---------------------------------------------------------------------------------------------------
