@@ -430,11 +430,22 @@ def normal(text: str) -> str:
     return " ".join(re.sub(r"[_\-]+", " ", str(text)).lower().split())
 
 
+def _column_like(typed: str, free: list[str]) -> str | None:
+    """The template column a typed header most likely means, among those the header lacks: one that starts with
+    the typed words ("start" -> start_date), else the closest spelling; never a column the file already has."""
+    starting = [c for c in free if c.startswith(typed + "_")]
+    if len(starting) == 1:
+        return starting[0]
+    close = difflib.get_close_matches(typed, free, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def header_map(header: list[str]) -> tuple[dict[str, int], set[int], list[RowError]]:
     """Template column -> position; positions of columns reported as unknown; header errors."""
     positions: dict[str, int] = {}
     unknown: set[int] = set()
     errors: list[RowError] = []
+    present = {typed.strip().lower() for typed in header}
     for index, typed in enumerate(header):
         name = typed.strip().lower()
         if not name:
@@ -449,8 +460,8 @@ def header_map(header: list[str]) -> tuple[dict[str, int], set[int], list[RowErr
             positions[name] = index
         else:
             unknown.add(index)
-            close = difflib.get_close_matches(normal(name).replace(" ", "_"), COLUMNS, n=1, cutoff=0.6)
-            hint = f"rename it {close[0]}" if close else "rename it to a template column or delete it"
+            close = _column_like(normal(name).replace(" ", "_"), [c for c in COLUMNS if c not in present])
+            hint = f"rename it {close}" if close else "rename it to a template column or delete it"
             errors.append(RowError(1, typed.strip(), typed, f"column {letter} is not a template column: {hint}"))
     for name in REQUIRED_COLUMNS:
         if name not in positions:

@@ -69,6 +69,15 @@ def test_a_misspelt_column_gets_a_suggestion(parse):
     assert "missing" in messages["start_date"]
 
 
+def test_a_suggestion_never_names_a_column_the_file_already_has(parse):
+    # A header typed by hand: "Status" is the status column, so "Start" must mean start_date, not status.
+    header = [("Start" if c == "start_date" else "Status" if c == "status" else c) for c in COLUMNS]
+    parsed = parse(xlsx_bytes([good_row()], header=header))
+    messages = {e.column: e.message for e in parsed.errors}
+    assert "rename it start_date" in messages["Start"]
+    assert "status" not in {e.column for e in parsed.errors}
+
+
 def test_a_repeated_column_is_reported(parse):
     parsed = parse(xlsx_bytes([good_row()], header=[*COLUMNS, "title"]))
     assert (1, "title") in errors_of(parsed)
