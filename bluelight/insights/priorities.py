@@ -579,7 +579,7 @@ def reasons(row: PriorityRow, facts: Facts) -> list[str]:
     )
     words["strategic"] = (
         _("strategic weight %(value)s of 10: %(reason)s")
-        % {"value": row.strategic.value, "reason": row.strategic.reason}
+        % {"value": row.strategic.value, "reason": row.strategic.reason.strip().rstrip(".")}
         if row.strategic.is_set
         else _("strategic weight %(value)s of 10 (not set)") % {"value": row.strategic.value}
     )

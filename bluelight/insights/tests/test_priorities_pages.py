@@ -147,3 +147,22 @@ def test_the_overview_report_has_the_priorities_section_and_sheet(world):
     html = html_render(overview)
     assert '<section id="priorities" class="ov-section">' in html
     assert 'href="#priorities"' in html
+
+
+def test_the_report_gives_scores_to_two_places_and_a_reason_without_doubled_stops(world):
+    from decimal import Decimal
+
+    from bluelight.collaborations.models import Theme
+    from bluelight.insights.priorities import facts_of_edition, priorities_rank, strategic_weight_set
+
+    strategic_weight_set(theme=Theme.objects.get(code="estates"), value=7, reason="Reviews due in 2026.")
+    table = overview_build(edition=world["baseline"]).tables["priorities"]
+    ranking = priorities_rank(facts_of_edition(world["baseline"]))
+    for shown, row in zip(table.rows, ranking.rows, strict=True):
+        assert shown[2] == Decimal(str(round(row.score, 2))).quantize(Decimal("0.01"))
+        assert all(isinstance(v, Decimal) and v.as_tuple().exponent == -2 for v in shown[3:-1])
+    estates = next(r for r in table.rows if r[0] == "Shared estates and assets")
+    assert "strategic weight 7 of 10: Reviews due in 2026;" in estates[-1] or estates[-1].endswith(
+        "strategic weight 7 of 10: Reviews due in 2026"
+    )
+    assert ".;" not in estates[-1]
