@@ -221,6 +221,10 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "observatory@localhost")
+# Who runs the service (its accessibility statement and privacy notice name them as the data controller)
+# and where people write to it: the contact page, the phase banner's feedback link and those two pages.
+SERVICE_OPERATOR = env_str("SERVICE_OPERATOR", "the Emergency Services Collaboration Working Group")
+SERVICE_CONTACT_EMAIL = env_str("SERVICE_CONTACT_EMAIL", DEFAULT_FROM_EMAIL)
 
 # Production hardening: on whenever DEBUG is off, so `bluelight check --deploy` is clean.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

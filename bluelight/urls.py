@@ -1,4 +1,4 @@
-"""Top-level URLs: public explorer at /, REST API at /api/, admin at /admin/, health at /healthz."""
+"""Top-level URLs: explorer at /, API at /api/, admin at /admin/, /healthz, and /accessibility/ and the like (core)."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -13,6 +13,7 @@ urlpatterns = [
     path("consolidation/", include("bluelight.consolidation.urls")),
     path("editions/", include("bluelight.editions.urls")),
     path("api/", include("bluelight.api.urls")),
+    path("", include("bluelight.core.urls")),
     path("", include("bluelight.insights.urls")),
     path("", include("bluelight.explorer.urls")),
 ]
