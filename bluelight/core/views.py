@@ -52,14 +52,21 @@ def duration_text(seconds: int) -> str:
     return ngettext("%(count)d minute", "%(count)d minutes", count) % {"count": count}
 
 
+def _lifetime(max_age: int | None) -> str:
+    """A cookie's expiry from its max-age setting; None makes it a browser-session cookie."""
+    if not max_age:
+        return _("when you close your browser")
+    return _("after %(duration)s") % {"duration": duration_text(max_age)}
+
+
 def essential_cookies() -> list[dict]:
     """The cookies this installation sets, read from its settings: each is needed for the service to work."""
     cookies = []
     if settings.SESSION_EXPIRE_AT_BROWSER_CLOSE:
-        session_expiry = _("When you sign out or close your browser")
+        session_expiry = _("when you sign out or close your browser")
     else:
         session_expiry = _(
-            "When you sign out, after %(idle)s without using the service, or %(absolute)s after you signed in"
+            "when you sign out, after %(idle)s without using the service, or %(absolute)s after you signed in"
         ) % {
             "idle": duration_text(settings.SESSION_IDLE_TIMEOUT),
             "absolute": duration_text(settings.SESSION_COOKIE_AGE),
@@ -67,7 +74,12 @@ def essential_cookies() -> list[dict]:
     cookies.append(
         {
             "name": settings.SESSION_COOKIE_NAME,
-            "purpose": _("Keeps you signed in as you move from page to page. Set only when you sign in."),
+            "purpose": _(
+                "Keeps you signed in as you move from page to page, and stops another website sending a form to "
+                "this service in your name. Set when you sign in or open a page with a form."
+            )
+            if settings.CSRF_USE_SESSIONS
+            else _("Keeps you signed in as you move from page to page. Set only when you sign in."),
             "expires": session_expiry,
         }
     )
@@ -79,9 +91,7 @@ def essential_cookies() -> list[dict]:
                     "Stops another website sending a form to this service in your name. Set when you open a page "
                     "with a form that changes something, such as the sign-in page."
                 ),
-                "expires": duration_text(settings.CSRF_COOKIE_AGE) if settings.CSRF_COOKIE_AGE else _(
-                    "When you close your browser"
-                ),
+                "expires": _lifetime(settings.CSRF_COOKIE_AGE),
             }
         )
     if issubclass(import_string(settings.MESSAGE_STORAGE), CookieStorage | FallbackStorage):
@@ -91,7 +101,7 @@ def essential_cookies() -> list[dict]:
                 "purpose": _(
                     "Carries a short message, such as “Saved” or why you were signed out, to the next page you see."
                 ),
-                "expires": _("When the next page has shown the message, or when you close your browser"),
+                "expires": _("when the next page has shown the message, or when you close your browser"),
             }
         )
     try:  # the language cookie exists only where people can choose a language (Django's set_language view)
@@ -103,9 +113,7 @@ def essential_cookies() -> list[dict]:
             {
                 "name": settings.LANGUAGE_COOKIE_NAME,
                 "purpose": _("Remembers the language you chose for the service."),
-                "expires": duration_text(settings.LANGUAGE_COOKIE_AGE) if settings.LANGUAGE_COOKIE_AGE else _(
-                    "When you close your browser"
-                ),
+                "expires": _lifetime(settings.LANGUAGE_COOKIE_AGE),
             }
         )
     return cookies
