@@ -169,6 +169,7 @@ AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # no record of successful sign-ins: nothing reads it, and personal data kept for nothing
 AXES_LOCKOUT_CALLABLE = "bluelight.accounts.throttling.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "bluelight.accounts.throttling.client_ip"
 # Trying again while locked out does not restart the wait that the page promises.

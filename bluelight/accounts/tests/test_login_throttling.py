@@ -145,3 +145,11 @@ def test_behind_a_trusted_proxy_a_forged_forwarded_address_does_not_escape_the_l
     )
 
     assert response.status_code == 429
+
+
+def test_a_successful_sign_in_leaves_no_record_of_the_person_or_their_address(client, cast):
+    from axes.models import AccessLog
+
+    assert sign_in(client, SITE_LOGIN, "analyst", "pw").status_code == 302
+    client.logout()
+    assert not AccessLog.objects.exists()  # the privacy notice says successful sign-ins are not recorded
