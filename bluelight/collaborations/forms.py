@@ -13,6 +13,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from bluelight.accounts import policy
 from bluelight.accounts.admin_base import SafeModelMultipleChoiceField
@@ -31,6 +32,7 @@ from bluelight.collaborations.services import (
     collaboration_data_from,
     collaboration_rows_matched,
 )
+from bluelight.core.forms import GovukMessages
 from bluelight.core.versions import post_set, version_form_field, version_missing_message
 
 # Each formset part and how one of its cleaned rows becomes rule data.
@@ -286,9 +288,14 @@ MONTHS = [("", _("Not known"))] + [
 ]
 
 
-class EvidenceItemForm(forms.Form):
+class EvidenceItemForm(GovukMessages, forms.Form):
     """An analyst's record of an evaluation, audit or research output. It only checks and gathers:
     `services.evidence_item_create` / `evidence_item_update` write what `evidence_data()` returns."""
+
+    error_names = {
+        "strength_reason": _lazy("the reason for this rating"),
+        "publication": _lazy("whether it is published"),
+    }
 
     title = forms.CharField(label=_("Title"), max_length=300)
     kind = forms.ChoiceField(label=_("Kind"), choices=EvidenceKind.choices, widget=forms.RadioSelect)

@@ -3,10 +3,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bluelight.core.forms import GovukMessages
+
 SCORE_ERROR = _("Enter a score from 0 to 1, like 0.9")
 
 
-class MergeAboveForm(forms.Form):
+class MergeAboveForm(GovukMessages, forms.Form):
     threshold = forms.DecimalField(
         label=_("Merge every cluster to review scored at or above"),
         help_text=_("A score from 0 to 1: 0.9 and above is almost certain, 0.7 and above likely."),

@@ -3,15 +3,16 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bluelight.core.forms import GovukMessages
 from bluelight.editions.models import Edition
 from bluelight.returns.models import Round
 
 
-class EditionPublishForm(forms.Form):
+class EditionPublishForm(GovukMessages, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=150, help_text=_("For example, 2026 overview."))
     as_of = forms.DateField(
         label=_("The date it describes"),
-        help_text=_("Usually the day the collection round closed. Format YYYY-MM-DD, for example 2026-11-30."),
+        help_text=_("Usually the day the collection round closed. For example, 30 11 2026."),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     round = forms.ModelChoiceField(
@@ -30,7 +31,7 @@ class EditionPublishForm(forms.Form):
     )
 
 
-class ReportRequestForm(forms.Form):
+class ReportRequestForm(GovukMessages, forms.Form):
     compare_with = forms.ModelChoiceField(
         label=_("Show growth since"),
         queryset=Edition.objects.none(),

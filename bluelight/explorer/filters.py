@@ -46,6 +46,7 @@ from bluelight.collaborations.models import (
 )
 from bluelight.collaborations.search import collaboration_search, search_organisations
 from bluelight.collaborations.selectors import figures_cached
+from bluelight.core.forms import GovukMessages
 from bluelight.editions.models import Edition, Entry
 from bluelight.organisations.models import REGIONS, Country, Organisation, OrganisationType, Service
 from bluelight.organisations.resolution import resolve
@@ -213,7 +214,7 @@ class FacetFilter(django_filters.MultipleChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
-class GovukForm(forms.Form):
+class GovukForm(GovukMessages, forms.Form):
     """A form whose widgets carry GOV.UK classes, point at their hint, and switch to error styles."""
 
     def __init__(self, *args, **kwargs):

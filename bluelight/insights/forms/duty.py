@@ -7,21 +7,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bluelight.collaborations.models import Collaboration, Theme
-from bluelight.core.forms import form_add_service_errors
+from bluelight.core.forms import GovukMessages, form_add_service_errors
 from bluelight.insights.duty import DutyNotificationData, DutyOpportunityData
 from bluelight.insights.models import DutyDecision, DutySource, StatutoryAnswer
 from bluelight.organisations.models import Organisation
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class RadioSelect(forms.RadioSelect):
-    """Radios whose group answers to its first option's id, so the error summary's link lands on a radio
-    (the GOV.UK pattern); Django's own gives the group no id. Same class name, so `widget_type` stays
-    "radioselect" for includes/govuk_field.html."""
-
-    def id_for_label(self, id_, index=None):
-        return super().id_for_label(id_, "0" if index is None else index)
 
 
 ANSWERS = [(StatutoryAnswer.YES, _("Yes")), (StatutoryAnswer.NO, _("No")), ("", _("Not yet assessed"))]
@@ -33,7 +24,13 @@ def _iso(day) -> str | None:
     return day.isoformat() if day else None
 
 
-class DutyOpportunityForm(forms.Form):
+class DutyOpportunityForm(GovukMessages, forms.Form):
+    error_names = {
+        "identified_on": _("the date it was identified"),
+        "considered_jointly_on": _("the date it was considered jointly"),
+        "decided_on": _("the date it was decided"),
+    }
+
     title = forms.CharField(
         label=_("Opportunity"), max_length=300, help_text=_("For example, Shared fire and police station at Reigate")
     )
@@ -45,7 +42,7 @@ class DutyOpportunityForm(forms.Form):
         label=_("Theme"), queryset=Theme.objects.select_related("parent").order_by("parent__position", "position"),
         required=False, to_field_name="code", empty_label=_("No theme"),
     )
-    source = forms.ChoiceField(label=_("Where it came from"), choices=DutySource.choices, widget=RadioSelect)
+    source = forms.ChoiceField(label=_("Where it came from"), choices=DutySource.choices, widget=forms.RadioSelect)
     identified_on = forms.DateField(label=_("Identified on"), widget=DATE)
     considered_jointly_on = forms.DateField(
         label=_("Considered jointly on"), widget=DATE, required=False,
@@ -56,18 +53,18 @@ class DutyOpportunityForm(forms.Form):
         help_text=_("Who considered it together, and what they looked at."),
     )
     efficiency = forms.ChoiceField(
-        label=_("Would it be in the interests of efficiency?"), choices=ANSWERS, widget=RadioSelect,
+        label=_("Would it be in the interests of efficiency?"), choices=ANSWERS, widget=forms.RadioSelect,
         required=False,
     )
     effectiveness = forms.ChoiceField(
-        label=_("Would it be in the interests of effectiveness?"), choices=ANSWERS, widget=RadioSelect,
+        label=_("Would it be in the interests of effectiveness?"), choices=ANSWERS, widget=forms.RadioSelect,
         required=False,
     )
     public_safety_harm = forms.ChoiceField(
-        label=_("Would it have an adverse effect on public safety?"), choices=ANSWERS, widget=RadioSelect,
+        label=_("Would it have an adverse effect on public safety?"), choices=ANSWERS, widget=forms.RadioSelect,
         required=False,
     )
-    decision = forms.ChoiceField(label=_("Decision"), choices=DutyDecision.choices, widget=RadioSelect)
+    decision = forms.ChoiceField(label=_("Decision"), choices=DutyDecision.choices, widget=forms.RadioSelect)
     decided_on = forms.DateField(label=_("Decided on"), widget=DATE, required=False)
     reasons = forms.CharField(
         label=_("Reasons for the decision"), widget=forms.Textarea, required=False,
@@ -125,7 +122,9 @@ class DutyOpportunityForm(forms.Form):
 NOTIFICATION_RULE_FIELDS = {"DUTY013": "organisation", "DUTY014": "organisation", "DUTY015": "notified_on"}
 
 
-class DutyNotificationForm(forms.Form):
+class DutyNotificationForm(GovukMessages, forms.Form):
+    error_names = {"notified_on": _("the date they were notified")}
+
     organisation = forms.ModelChoiceField(
         label=_("Partner notified"), queryset=Organisation.objects.none(), empty_label=_("Choose an organisation"),
         to_field_name="slug",
@@ -150,7 +149,7 @@ class DutyNotificationForm(forms.Form):
             self.add_error(NOTIFICATION_RULE_FIELDS.get(error.code), error)
 
 
-class DutyDocumentForm(forms.Form):
+class DutyDocumentForm(GovukMessages, forms.Form):
     title = forms.CharField(
         label=_("Title"), max_length=300, help_text=_("For example, Joint business case, March 2024")
     )

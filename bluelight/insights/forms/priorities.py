@@ -6,13 +6,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from bluelight.collaborations.models import Theme
+from bluelight.core.forms import GovukMessages
 from bluelight.insights.models import STRATEGIC_MAX
 from bluelight.insights.priorities import COMPONENTS, DEFAULT_WEIGHTS, LABELS
 
 WEIGHT_MAX = Decimal(10)
 
 
-class WeightsForm(forms.Form):
+class WeightsForm(GovukMessages, forms.Form):
     """The weight of each component in the combined score, from the query string: a ranking is a shareable link.
 
     A missing weight takes its default; a wrong one is reported and its default used, so the page still ranks.
@@ -62,7 +63,7 @@ class WeightsForm(forms.Form):
         return self.weights() != DEFAULT_WEIGHTS
 
 
-class StrategicWeightForm(forms.Form):
+class StrategicWeightForm(GovukMessages, forms.Form):
     """An analyst's strategic weight for a top-level theme, with the reason the page shows beside it."""
 
     value = forms.TypedChoiceField(

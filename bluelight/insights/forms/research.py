@@ -7,10 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from bluelight.accounts.admin_base import SafeModelMultipleChoiceField
 from bluelight.collaborations.models import EvidenceItem, Publication, Theme
+from bluelight.core.forms import GovukMessages
 from bluelight.insights.models import ResearchQuestion, ResearchStatus
 from bluelight.insights.research import FIELDS, ResearchQuestionData, rules_check
 
-DATE_HINT = _("For example, 2026-03-03 (year, month, day).")
+DATE_HINT = _("For example, 27 3 2026.")
 
 
 def _date(label, hint=""):
@@ -19,7 +20,6 @@ def _date(label, hint=""):
         required=False,
         help_text=f"{hint} {DATE_HINT}".strip() if hint else DATE_HINT,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": _("Enter a real date, for example 2026-03-03.")},
     )
 
 
@@ -30,7 +30,9 @@ class EvidenceChoiceField(SafeModelMultipleChoiceField):
         return _("%(title)s (rated %(strength)s, draft)") % {"title": item.title, "strength": item.strength}
 
 
-class ResearchQuestionForm(forms.Form):
+class ResearchQuestionForm(GovukMessages, forms.Form):
+    error_names = {"publication": _("whether it is published")}
+
     question = forms.CharField(
         label=_("Research question"),
         max_length=300,

@@ -208,7 +208,7 @@ def test_the_form_shows_every_broken_rule_in_the_error_summary(client, cast, the
     assert 'href="#id_commissioned_on"' in html and 'href="#id_evidence_0"' in html and 'id="id_evidence_0"' in html
     assert "Research that has been commissioned needs the date it was commissioned." in html
     assert "Reported research needs at least one resulting evidence item" in html
-    assert "Enter a real date" in html
+    assert "The date proposed must be a real date, for example 27 3 2024" in html
 
 
 def test_an_analyst_changes_a_question_and_the_form_starts_from_it(client, cast):
