@@ -76,18 +76,26 @@ def merge_above(request, round_id: int):
 def cluster_detail(request, cluster_id: int):
     policy.require(request.user, Action.CONSOLIDATE)
     cluster = get_object_or_404(Cluster.objects.select_related("round", "existing_collaboration"), pk=cluster_id)
+    refusal = None
     if request.method == "POST":
-        return _cluster_action(request, cluster)
+        refusal = _cluster_action(request, cluster)
+        if not isinstance(refusal, ValidationError):
+            return refusal
+        cluster.refresh_from_db()
     context = {
         "cluster": cluster,
         "merge": Merge.objects.filter(cluster=cluster).select_related("collaboration").first(),
         "join_candidates": selectors.join_candidates(cluster),
         **selectors.comparison(cluster, all_rows=request.GET.get("rows") == "all"),
     }
-    return render(request, "consolidation/cluster.html", context)
+    if refusal is not None:  # shown in the page's error summary; a cluster to join is linked to its list
+        target = "other" if request.POST.get("action") == "join" and context["join_candidates"] else ""
+        context["action_errors"] = [(message, target) for message in refusal.messages]
+    return render(request, "consolidation/cluster.html", context, status=200 if refusal is None else 400)
 
 
 def _cluster_action(request, cluster):
+    """Do the posted action and redirect to the cluster; a refusal is returned, for the page to show."""
     action = request.POST.get("action")
 
     def posted(name: str, queryset, missing: str):
@@ -121,5 +129,5 @@ def _cluster_action(request, cluster):
             services.cluster_join(cluster=cluster, other=other)
             messages.success(request, _("Clusters joined."))
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        return exc
     return redirect("consolidation:cluster", cluster.pk)

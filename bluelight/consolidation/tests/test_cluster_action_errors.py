@@ -1,7 +1,6 @@
-"""Split, join and undo with bad or stale identifiers: a clear message on the cluster page, never a 500."""
+"""Split, join and undo with bad or stale identifiers: a clear message in the error summary, never a 500."""
 
 import datetime
-import html
 
 import pytest
 from django.urls import reverse
@@ -9,6 +8,7 @@ from django.urls import reverse
 from bluelight.consolidation import services
 from bluelight.consolidation.models import Cluster, ClusterItem
 from bluelight.consolidation.tests.test_merge import EPSOM, three_reports
+from bluelight.core.tests.error_pattern import Entry, assert_error_pattern
 from bluelight.returns import services as returns_services
 
 
@@ -27,11 +27,11 @@ def analyst(client, cast):
 
 
 def post(client, cluster, **data) -> str:
-    """POST an action to the cluster page; the redirect lands back on it with the message shown."""
-    response = client.post(reverse("consolidation:cluster", args=[cluster.pk]), data, follow=True)
-    assert response.status_code == 200
-    assert response.redirect_chain == [(reverse("consolidation:cluster", args=[cluster.pk]), 302)]
-    return html.unescape(response.content.decode())
+    """POST a refused action to the cluster page: the page comes back in the GOV.UK error pattern, the refusal in
+    its error summary, whose text is returned."""
+    response = client.post(reverse("consolidation:cluster", args=[cluster.pk]), data)
+    assert response.status_code == 400
+    return " ".join(entry.text for entry in assert_error_pattern(response))
 
 
 def memberships() -> list[tuple[int, int]]:
@@ -72,6 +72,15 @@ def test_join_with_a_cluster_id_that_is_not_a_number_says_so(analyst, cluster, v
     before = memberships()
     assert "choose one from the list" in post(analyst, cluster, action="join", other=value)
     assert memberships() == before
+
+
+def test_a_refused_join_is_linked_to_the_list_of_clusters_to_join(analyst, cluster, report, round_):
+    search = {"title": "Missing people search in the Surrey Hills", "theme": "dm_missing_people"}
+    report("surrey_frs", reference="F9", partners="Surrey Police", **search)
+    services.consolidation_propose(round_=round_)
+    cluster = Cluster.objects.get(members__item__reference="SP1")
+    response = analyst.post(reverse("consolidation:cluster", args=[cluster.pk]), {"action": "join", "other": "abc"})
+    assert assert_error_pattern(response) == [Entry("There is no cluster “abc”: choose one from the list.", "#other")]
 
 
 def test_join_with_a_cluster_of_another_round_is_refused(analyst, cluster, round_):
