@@ -7,24 +7,61 @@ from decimal import Decimal
 
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from bluelight.collaborations.models import Collaboration, Status, Theme
 from bluelight.editions.models import Edition
 from bluelight.editions.prices import financial_year_of, to_constant_prices
-from bluelight.organisations.models import Organisation, PoliceForceArea
+from bluelight.organisations.models import Organisation, PoliceForceArea, Service
 from bluelight.organisations.selectors import bodies_on
 from bluelight.returns.models import ReturnState
 
 ENDED = {"completed", "discontinued"}
 BLUE_LIGHT = ("police", "fire", "ambulance")
+WIDER = " + wider public sector"
+ONLY_WIDER = "wider public sector only"
+# The combinations in the order the overview discusses them: the pairs, all three, one service, none.
+COMBINATION_ORDER = (
+    "police-fire",
+    "police-ambulance",
+    "fire-ambulance",
+    "all three",
+    "police",
+    "fire",
+    "ambulance",
+    ONLY_WIDER,
+)
 
 
 def combination(services: str) -> str:
     """The service combination of a record: police-fire, fire-ambulance, all three, ... (+ wider)."""
     found = set(services.split(","))
     blue = [s for s in BLUE_LIGHT if s in found]
-    label = "all three" if len(blue) == 3 else "-".join(blue) or "wider public sector only"
-    return label + (" + wider public sector" if "wider" in found and blue else "")
+    label = "all three" if len(blue) == 3 else "-".join(blue) or ONLY_WIDER
+    return label + (WIDER if "wider" in found and blue else "")
+
+
+def _combination_parts(code: str) -> tuple[str, bool]:
+    return (code.removesuffix(WIDER), True) if code.endswith(WIDER) else (code, False)
+
+
+def combination_label(code: str) -> str:
+    """A combination (as `combination` gives it) in words, with the services' own labels in the order the
+    explorer lists them: "police-fire" is "Police + Fire and rescue". An unknown code is shown as it is."""
+    base, wider = _combination_parts(code)
+    if base == ONLY_WIDER:
+        return _("Wider public sector only")
+    services = list(BLUE_LIGHT) if base == "all three" else base.split("-")
+    if not set(services) <= set(BLUE_LIGHT):
+        return code
+    return " + ".join(str(Service(s).label) for s in [*services, *(["wider"] if wider else [])])
+
+
+def combination_sort_key(code: str) -> tuple:
+    """Order combinations as COMBINATION_ORDER does, each followed by its variant with the wider public sector."""
+    base, wider = _combination_parts(code)
+    position = COMBINATION_ORDER.index(base) if base in COMBINATION_ORDER else len(COMBINATION_ORDER)
+    return position, wider, code
 
 
 def edition_context_now(as_of: datetime.date) -> dict:

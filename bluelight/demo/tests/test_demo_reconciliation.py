@@ -37,8 +37,9 @@ TYPE_LABELS = {
 }
 
 
-def pounds(value) -> int:
-    return int(Decimal(value or 0).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+def thousands(value) -> int:
+    """A sum of money as the report gives it: to the nearest £1,000, half up."""
+    return int((Decimal(value or 0) / 1000).quantize(Decimal(1), rounding=ROUND_HALF_UP)) * 1000
 
 
 def share(part: int, whole: int):
@@ -69,15 +70,12 @@ def body_of(year: int):
 
 
 def combination_label(services: str) -> str:
+    """The services of a record in words, police first, as the report names a combination."""
+    words = {"police": "Police", "fire": "Fire and rescue", "ambulance": "Ambulance", "wider": "Wider public sector"}
     found = set(services.split(","))
-    blue = [s for s in ("police", "fire", "ambulance") if s in found]
-    if len(blue) == 3:
-        label = "all three"
-    elif blue:
-        label = "-".join(blue)
-    else:
-        label = "wider public sector only"
-    return label + (" + wider public sector" if blue and "wider" in found else "")
+    if found == {"wider"}:
+        return "Wider public sector only"
+    return " + ".join(label for code, label in words.items() if code in found)
 
 
 @pytest.fixture(scope="module")
@@ -129,9 +127,9 @@ def test_headlines_and_the_status_table(overview, published, edition):
     assert overview.organisations == len(involved)
     annual = Benefit.objects.filter(collaboration__in=published, kind="annual_saving")
     by_basis = dict(annual.values_list("basis").annotate(total=Sum("amount_gbp")))
-    assert overview.realised_annual == pounds(by_basis.get("realised"))
-    assert overview.estimated_annual == pounds(by_basis.get("estimated"))
-    assert overview.evaluated_annual == pounds(by_basis.get("independently_evaluated"))
+    assert overview.realised_annual == thousands(by_basis.get("realised"))
+    assert overview.estimated_annual == thousands(by_basis.get("estimated"))
+    assert overview.evaluated_annual == thousands(by_basis.get("independently_evaluated"))
 
     statuses = dict(published.values_list("status").annotate(n=Count("pk")))
     assert rows(overview, "status") == {
@@ -204,9 +202,9 @@ def test_theme_table_counts_each_record_once_under_its_main_theme(overview, publ
             statuses[code]["operational"],
             statuses[code]["planned"] + statuses[code]["in_development"],
             len(organisations[code]),
-            pounds(savings[(code, "realised")]),
-            pounds(savings[(code, "independently_evaluated")]),
-            pounds(savings[(code, "estimated")]),
+            thousands(savings[(code, "realised")]),
+            thousands(savings[(code, "independently_evaluated")]),
+            thousands(savings[(code, "estimated")]),
         ]
         for code in names
     }
@@ -252,7 +250,8 @@ def test_places_combinations_organisations_and_savings_tables(overview, publishe
     kind_labels = dict(Benefit._meta.get_field("kind").choices)
     basis_labels = dict(Benefit._meta.get_field("basis").choices)
     assert {(row[0], row[1]): row[2:4] for row in overview.tables["savings"].rows} == {
-        (str(kind_labels[kind]), str(basis_labels[basis])): [n, pounds(amount)] for kind, basis, n, amount in benefits
+        (str(kind_labels[kind]), str(basis_labels[basis])): [n, thousands(amount)]
+        for kind, basis, n, amount in benefits
     }
 
 

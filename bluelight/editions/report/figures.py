@@ -9,7 +9,7 @@ import heapq
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
@@ -18,7 +18,26 @@ from bluelight.editions import definitions
 from bluelight.editions.models import Edition
 from bluelight.editions.prices import deflators, financial_year_of, label, to_constant_prices
 from bluelight.editions.report.extras import ReportSection, report_sections
-from bluelight.editions.selectors import Comparison, combination, edition_compare, edition_context
+from bluelight.editions.report.growth import growth_tables
+from bluelight.editions.report.tables import (  # noqa: F401 (whole_pounds: render and others import it from here)
+    Table,
+    country_key,
+    country_label,
+    long_date,
+    region_key,
+    rounded_pounds,
+    rounding_note,
+    status_label,
+    whole_pounds,
+)
+from bluelight.editions.selectors import (
+    Comparison,
+    combination,
+    combination_label,
+    combination_sort_key,
+    edition_compare,
+    edition_context,
+)
 from bluelight.organisations.models import OrganisationType
 
 Progress = Callable[[int, str], None]
@@ -28,33 +47,12 @@ BLUE_LIGHT_TYPES = (
     OrganisationType.AMBULANCE_TRUST,
     OrganisationType.POLICE_AND_CRIME_COMMISSIONER,
 )
-COMBINATIONS = ("police-fire", "police-ambulance", "fire-ambulance", "all three")
 EXAMPLES_PER_THEME = 3
 TOP_ORGANISATIONS = 20
-LIST_LIMIT = 100  # rows of a long list shown in the page and PDF; the spreadsheet has them all
 
 
 def no_progress(percent: int, step: str) -> None:
     pass
-
-
-@dataclass
-class Table:
-    """A titled table: what a chart draws, what the text alternative reads and what the annex holds."""
-
-    key: str
-    title: str
-    columns: list[str]
-    rows: list[list]
-    note: str = ""
-
-    @property
-    def shown_rows(self) -> list[list]:
-        return self.rows[:LIST_LIMIT]
-
-    @property
-    def hidden(self) -> int:
-        return max(0, len(self.rows) - LIST_LIMIT)
 
 
 @dataclass
@@ -104,14 +102,23 @@ class Overview:
     def price_label(self) -> str:
         return label(self.price_year)
 
+    @property
+    def collection_round(self) -> dict[str, str]:
+        """The collection round as the methodology tells it: its days written out, and who it asked as a list
+        that can end a sentence (the round's own text may end in a full stop)."""
+        frozen = self.methodology
+        if not frozen.get("round"):
+            return {}
+        return {
+            "name": frozen["round"],
+            "opens": long_date(frozen["opens_on"]),
+            "closes": long_date(frozen["closes_on"]),
+            "scope": (frozen.get("scope") or "").strip().rstrip("."),
+        }
+
     def add(self, table: Table) -> Table:
         self.tables[table.key] = table
         return table
-
-
-def whole_pounds(value: Decimal | int) -> int:
-    """Whole pounds, half up (Counter totals start at the integer 0)."""
-    return int(Decimal(value).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
 
 
 def _percent(part: int, whole: int) -> float | None:
@@ -236,7 +243,7 @@ def overview_build(
     if compare_with is not None:
         progress(45, _("Comparing with %(name)s") % {"name": compare_with.name})
         overview.comparison = edition_compare(edition=edition, baseline=compare_with)
-        _growth(overview, overview.comparison)
+        growth_tables(overview, overview.comparison)
     for section in report_sections(overview):
         overview.sections.append(section)
         for table in section.tables:
@@ -245,18 +252,14 @@ def overview_build(
     return overview
 
 
-def status_label(code: str) -> str:
-    return str(Status(code).label) if code in Status.values else code
-
-
 def _headlines(overview: Overview, acc: _Accumulator) -> None:
     overview.collaborations = acc.total
     overview.organisations = len(acc.organisations)
     overview.multi_reported = acc.multi_reported
     annual = {basis: acc.cash[(BenefitKind.ANNUAL_SAVING, basis)] for basis in Basis.values}
-    overview.realised_annual = whole_pounds(annual[Basis.REALISED])
-    overview.estimated_annual = whole_pounds(annual[Basis.ESTIMATED])
-    overview.evaluated_annual = whole_pounds(annual[Basis.INDEPENDENTLY_EVALUATED])
+    overview.realised_annual = rounded_pounds(annual[Basis.REALISED])
+    overview.estimated_annual = rounded_pounds(annual[Basis.ESTIMATED])
+    overview.evaluated_annual = rounded_pounds(annual[Basis.INDEPENDENTLY_EVALUATED])
     overview.add(
         Table(
             "status",
@@ -308,7 +311,7 @@ def _themes(overview: Overview, acc: _Accumulator) -> None:
         section.operational = acc.theme_status[code][Status.OPERATIONAL]
         section.planned = acc.theme_status[code][Status.PLANNED] + acc.theme_status[code][Status.IN_DEVELOPMENT]
         section.organisations = len(acc.theme_orgs[code])
-        section.savings = {basis: whole_pounds(acc.theme_savings[code][basis]) for basis in Basis.values}
+        section.savings = {basis: rounded_pounds(acc.theme_savings[code][basis]) for basis in Basis.values}
         for (strength, *_rest), _tie, collaboration_id, data in sorted(acc.theme_examples[code], reverse=True):
             section.examples.append(
                 Example(
@@ -349,7 +352,7 @@ def _themes(overview: Overview, acc: _Accumulator) -> None:
                 _("Annual savings, estimated (£, cash)"),
             ],
             rows,
-            note=definitions.main_theme(),
+            note=definitions.main_theme(),  # the definition alone: the annex quotes it as such
         )
     )
 
@@ -361,10 +364,10 @@ def _places(overview: Overview, acc: _Accumulator) -> None:
             _("Collaborations by service combination"),
             [_("Services working together"), _("Collaborations"), _("Share (%)")],
             [
-                [k, v, _percent(v, acc.total)]
-                for k, v in sorted(acc.combinations.items(), key=lambda kv: (-kv[1], kv[0]))
+                [combination_label(k), v, _percent(v, acc.total)]
+                for k, v in sorted(acc.combinations.items(), key=lambda kv: (-kv[1], combination_sort_key(kv[0])))
             ],
-            note=_("'+ wider public sector' marks collaborations that include councils, NHS bodies or others."),
+            note=_("'Wider public sector' marks collaborations that include councils, NHS bodies or others."),
         )
     )
     areas = overview.context["areas"]
@@ -373,7 +376,10 @@ def _places(overview: Overview, acc: _Accumulator) -> None:
             "areas",
             _("Collaborations by police force area"),
             [_("Area code"), _("Police force area"), _("Country"), _("Collaborations")],
-            [[code, name, country, acc.areas[code]] for code, name, country in areas],
+            [
+                [code, name, country_label(country), acc.areas[code]]
+                for code, name, country in sorted(areas, key=lambda area: area[1])
+            ],
             note=_(
                 "A collaboration counts in every area that one of its partners serves, so the areas add up to "
                 "more than the number of collaborations."
@@ -385,7 +391,7 @@ def _places(overview: Overview, acc: _Accumulator) -> None:
             "regions",
             _("Collaborations by region"),
             [_("Region"), _("Collaborations")],
-            [[k, v] for k, v in sorted(acc.regions.items())],
+            [[k, acc.regions[k]] for k in sorted(acc.regions, key=region_key)],
             note=_("A collaboration whose partners are in several regions counts in each."),
         )
     )
@@ -394,7 +400,7 @@ def _places(overview: Overview, acc: _Accumulator) -> None:
             "countries",
             _("Collaborations by country"),
             [_("Country"), _("Collaborations")],
-            sorted(map(list, acc.countries.items())),
+            [[country_label(k), acc.countries[k]] for k in sorted(acc.countries, key=country_key)],
         )
     )
     top = sorted(acc.organisations.items(), key=lambda kv: (-kv[1], acc.org_info[kv[0]][0]))
@@ -426,8 +432,8 @@ def _savings(overview: Overview, acc: _Accumulator) -> None:
                     str(kind_label),
                     str(basis_label),
                     len(acc.benefit_records[key]),
-                    whole_pounds(acc.cash[key]),
-                    whole_pounds(acc.constant[key]),
+                    rounded_pounds(acc.cash[key]),
+                    rounded_pounds(acc.constant[key]),
                     acc.unconverted[key],
                 ]
             )
@@ -447,7 +453,9 @@ def _savings(overview: Overview, acc: _Accumulator) -> None:
             note=_(
                 "Kinds and bases are never added together: an annual saving, a one-off saving, a cost and external "
                 "funding are different things, and an estimate is not a realised saving."
-            ),
+            )
+            + " "
+            + rounding_note(),
         )
     )
     series = deflators()
@@ -493,108 +501,10 @@ def _response_note(methodology: dict) -> str:
         note += " " + _(
             "Answered means submitted by %(date)s, the date this edition describes (the round was still open), "
             "and not since sent back for changes; frozen when the edition was published."
-        ) % {"date": methodology["answered_by"]}
+        ) % {"date": long_date(methodology["answered_by"])}
     elif methodology.get("answered_by"):
         note += " " + _(
             "Answered means submitted by %(date)s, when the round closed, and not since sent back for changes; "
             "frozen when the edition was published."
-        ) % {"date": methodology["answered_by"]}
+        ) % {"date": long_date(methodology["answered_by"])}
     return note
-
-
-def _growth(overview: Overview, comparison: Comparison) -> None:
-    overview.add(
-        Table(
-            "growth",
-            _("Change since %(name)s") % {"name": comparison.baseline.name},
-            [_("Measure"), _("Collaborations")],
-            [
-                [_("In this edition"), comparison.edition_total],
-                [_("of which new since then"), len(comparison.new)],
-                [_("of which continuing"), len(comparison.continuing)],
-                [_("of which ended since then (completed or discontinued)"), len(comparison.ended)],
-                [_("of which had already ended at the baseline"), len(comparison.ended_before)],
-                [
-                    _("In %(name)s but not in this edition") % {"name": comparison.baseline.name},
-                    len(comparison.not_reported),
-                ],
-                [_("Changed status"), len(comparison.changed_status)],
-                [_("Gained partners"), len(comparison.new_partners)],
-            ],
-            note=definitions.growth(comparison.baseline.name),
-        )
-    )
-    theme_names = comparison.theme_names
-    for key, title, first, names in [
-        ("by_theme", _("Growth by theme"), _("Theme"), theme_names),
-        ("by_combination", _("Growth by service combination"), _("Services working together"), {}),
-        ("by_region", _("Growth by region"), _("Region"), {}),
-        ("by_country", _("Growth by country"), _("Country"), {}),
-    ]:
-        growth = getattr(comparison, key)
-        overview.add(
-            Table(
-                f"growth_{key[3:]}",
-                title,
-                [first, comparison.baseline.name, comparison.edition.name, _("Change")],
-                [
-                    [names.get(k, k or _("No theme given")), v["baseline"], v["edition"], v["change"]]
-                    for k, v in growth.items()
-                ],
-            )
-        )
-    org_names = comparison.organisation_names
-    changes = sorted(comparison.by_organisation.items(), key=lambda kv: (-kv[1]["change"], org_names.get(kv[0], kv[0])))
-    overview.add(
-        Table(
-            "growth_organisation",
-            _("Growth by organisation"),
-            [_("Organisation"), comparison.baseline.name, comparison.edition.name, _("Change")],
-            [[org_names.get(k, k), v["baseline"], v["edition"], v["change"]] for k, v in changes],
-            note=_("Services that merged are counted as the body they became, in both editions."),
-        )
-    )
-    overview.add(
-        Table(
-            "growth_savings",
-            _("Annual recurring savings by basis, then and now"),
-            [
-                _("Basis"),
-                _("%(name)s (£, cash)") % {"name": comparison.baseline.name},
-                _("%(name)s (£, cash)") % {"name": comparison.edition.name},
-                _("%(name)s (£, %(year)s prices)") % {"name": comparison.baseline.name, "year": overview.price_label},
-                _("%(name)s (£, %(year)s prices)") % {"name": comparison.edition.name, "year": overview.price_label},
-                _("Real change (£, %(year)s prices)") % {"year": overview.price_label},
-            ],
-            [
-                [
-                    str(Basis(basis).label) if basis in Basis.values else basis,
-                    whole_pounds(Decimal(v["baseline"])),
-                    whole_pounds(Decimal(v["edition"])),
-                    whole_pounds(Decimal(v["baseline_constant"])),
-                    whole_pounds(Decimal(v["edition_constant"])),
-                    whole_pounds(Decimal(v["edition_constant"]) - Decimal(v["baseline_constant"])),
-                ]
-                for basis, v in comparison.annual_savings.items()
-            ],
-        )
-    )
-    overview.add(
-        Table(
-            "changed_status",
-            _("Collaborations whose status changed"),
-            [_("Collaboration"), _("Then"), _("Now")],
-            [
-                [c["title"], status_label(c["from"]), status_label(c["to"])]
-                for c in sorted(comparison.changed_status, key=lambda c: c["title"])
-            ],
-        )
-    )
-    overview.add(
-        Table(
-            "new_partners",
-            _("Collaborations that gained partners"),
-            [_("Collaboration"), _("New partners")],
-            [[c["title"], ", ".join(c["partners"])] for c in sorted(comparison.new_partners, key=lambda c: c["title"])],
-        )
-    )

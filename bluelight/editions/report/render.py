@@ -3,27 +3,24 @@ PDF), and every table in a spreadsheet (the data annex), all from one `Overview`
 
 import datetime
 from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bluelight.collaborations.models import Basis, BenefitKind
+from bluelight.collaborations.models import Basis, BenefitKind, Theme
+from bluelight.collaborations.partial_dates import Precision, parse_partial_date
 from bluelight.core.spreadsheets import xlsx_value
 from bluelight.editions import definitions
 from bluelight.editions.models import Edition
 from bluelight.editions.report.charts import overview_charts
-from bluelight.editions.report.figures import (
-    Overview,
-    Progress,
-    no_progress,
-    overview_build,
-    status_label,
-    whole_pounds,
-)
-from bluelight.editions.selectors import combination
+from bluelight.editions.report.figures import Overview, Progress, no_progress, overview_build
+from bluelight.editions.report.tables import scope_label, status_label, whole_pounds
+from bluelight.editions.selectors import combination, combination_label
 
 KINDS = ("html", "pdf", "xlsx")
 ANNEX_IN_DOCUMENT = 1000  # above this, the list of collaborations is in the spreadsheet only
@@ -60,7 +57,7 @@ def _document_annex(edition: Edition) -> Iterator[dict]:
             "status": status_label(data["status"]),
             "theme": data["top_theme"],
             "partners": ", ".join(p["name"] for p in data["partners"]),
-            "combination": combination(data["services"]),
+            "combination": combination_label(combination(data["services"])),
         }
 
 
@@ -76,24 +73,59 @@ def pdf_write(html: str, target: Path) -> None:
     HTML(string=html).write_pdf(target, pdf_tags=True, custom_metadata=True)
 
 
-def _annex_rows(edition: Edition) -> Iterator[list]:
-    rows = edition.entries.order_by("collaboration_id").values_list("uid", "collaboration_id", "data")
+def theme_names(overview: Overview) -> dict[str, str]:
+    """Theme code -> name: the top-level themes as the edition froze them, sub-themes as the taxonomy names them
+    today (editions do not freeze them; the data package says the same)."""
+    names = dict(Theme.objects.values_list("code", "name"))
+    names.update({code: name for code, name, _description in overview.context["themes"]})
+    return names
+
+
+@dataclass(frozen=True)
+class _Day:
+    """A date cell of the annex and how it is written: a start or end known to a month or a year is stored as the
+    first (start) or last (end) day of that period, as the records store it, and shown as "May 2016" or "2016"."""
+
+    value: datetime.date
+    number_format: str
+
+
+def _partial_day(text: str | None, *, end: bool) -> "_Day | str":
+    if not text:
+        return ""
+    try:
+        day, precision = parse_partial_date(text, end=end)
+    except ValidationError:
+        return text  # never expected from a frozen entry; kept as it is rather than lost
+    return _Day(day, "yyyy" if precision == Precision.YEAR else "mmmm yyyy")
+
+
+def _annex_rows(overview: Overview) -> Iterator[list]:
+    """One row per collaboration: each coded value in words, with its code in the next column for machines."""
+    names = theme_names(overview)
+    rows = overview.edition.entries.order_by("collaboration_id").values_list("uid", "collaboration_id", "data")
     for uid, collaboration_id, data in rows.iterator(chunk_size=2000):
         annual = {basis: Decimal(0) for basis in Basis.values}
         for b in data["benefits"]:
             if b["kind"] == BenefitKind.ANNUAL_SAVING:
                 annual[b["basis"]] += Decimal(b["amount_gbp"])
         lead = next((p["name"] for p in data["partners"] if p["lead"]), "")
+        top, primary, services = data["top_theme"] or "", data["primary_theme"] or "", combination(data["services"])
         yield [
             str(uid),
             collaboration_id,
             data["title"],
+            status_label(data["status"]),
             data["status"],
-            data["top_theme"] or "",
-            data["primary_theme"] or "",
-            combination(data["services"]),
-            data["start"] or "",
-            data["end"] or "",
+            names.get(top, top),
+            top,
+            names.get(primary, primary),
+            primary,
+            combination_label(services),
+            services,
+            _partial_day(data["start"], end=False),
+            _partial_day(data["end"], end=True),
+            scope_label(data["scope"]),
             data["scope"],
             lead,
             "; ".join(p["name"] for p in data["partners"]),
@@ -112,12 +144,17 @@ ANNEX_COLUMNS = [
     "record_id",
     "title",
     "status",
+    "status_code",
     "theme",
+    "theme_code",
     "sub_theme",
+    "sub_theme_code",
     "services_working_together",
+    "services_working_together_code",
     "start",
     "end",
     "scope",
+    "scope_code",
     "lead_organisation",
     "partners",
     "regions",
@@ -128,6 +165,10 @@ ANNEX_COLUMNS = [
     "strongest_evidence_maryland",
     "reporting_organisations",
 ]
+
+
+def _is_date(value) -> bool:
+    return isinstance(value, _Day) or isinstance(value, datetime.date) and not isinstance(value, datetime.datetime)
 
 
 def xlsx_write(overview: Overview, target: Path, progress: Progress = no_progress) -> None:
@@ -149,7 +190,14 @@ def xlsx_write(overview: Overview, target: Path, progress: Progress = no_progres
 
     def append(sheet, values) -> None:
         # Every cell through xlsx_value: titles, names and notes come from users and must never run.
-        sheet.append([xlsx_value(value) for value in values])
+        sheet.append([date_cell(sheet, value) if _is_date(value) else xlsx_value(value) for value in values])
+
+    def date_cell(sheet, value):
+        """A real date cell, written out as the report writes dates ("1 November 2026", "May 2016")."""
+        day = value if isinstance(value, _Day) else _Day(value, "d mmmm yyyy")
+        cell = WriteOnlyCell(sheet, value=day.value)
+        cell.number_format = day.number_format
+        return cell
 
     edition = overview.edition
     about = workbook.create_sheet("About")
@@ -158,12 +206,19 @@ def xlsx_write(overview: Overview, target: Path, progress: Progress = no_progres
     about.append(header(about, [_("Overview report"), edition.name]))
     for key, value in [
         (_("Edition"), edition.name),
-        (_("As of"), edition.as_of.isoformat()),
+        (_("As of"), edition.as_of),
         (_("Compared with"), overview.compare_with.name if overview.compare_with else _("(none)")),
         (_("Collaborations"), edition.collaborations),
         (_("Constant prices"), _("%(year)s prices, HM Treasury GDP deflators") % {"year": overview.price_label}),
         (_("Deflator source"), overview.deflator_source),
-        (_("Produced on"), timezone.localdate().isoformat()),
+        (_("Produced on"), timezone.localdate()),
+        (
+            _("Money"),
+            _(
+                "Sums of money in the tables are rounded to the nearest £1,000, in cash and at constant prices "
+                "alike; the sheet collaborations gives each record's amounts to the pound, as reported."
+            ),
+        ),
     ]:
         append(about, [key, value])
     append(about, [])
@@ -191,7 +246,7 @@ def xlsx_write(overview: Overview, target: Path, progress: Progress = no_progres
     sheet.freeze_panes = "A2"
     sheet.append(header(sheet, ANNEX_COLUMNS))
     step = max(1, edition.collaborations // 10)
-    for n, row in enumerate(_annex_rows(edition), start=1):
+    for n, row in enumerate(_annex_rows(overview), start=1):
         append(sheet, row)
         if n % step == 0:
             progress(88 + 10 * n // max(1, edition.collaborations), _("Writing the spreadsheet annex"))

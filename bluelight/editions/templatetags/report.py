@@ -1,7 +1,5 @@
 """Formatting for the overview report: one way to write a number, used by the page and the PDF."""
 
-from decimal import Decimal
-
 from django import template
 
 register = template.Library()
@@ -19,11 +17,6 @@ def cell(value) -> str:
     if isinstance(value, float):
         return f"{value:,.1f}"
     return str(value)  # a Decimal keeps the precision it was published with (deflator indices)
-
-
-@register.filter
-def is_number(value) -> bool:
-    return isinstance(value, int | float | Decimal) and not isinstance(value, bool) or value is None
 
 
 @register.filter

@@ -52,6 +52,11 @@ def pounds(value) -> int:
     return int(Decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
+def thousands(value) -> int:
+    """A sum of money as the report gives it: to the nearest £1,000, half up."""
+    return int((Decimal(value) / 1000).quantize(Decimal(1), rounding=ROUND_HALF_UP)) * 1000
+
+
 def constant(amount: Decimal, price_year, target: int) -> int | None:
     """`amount` at `target` prices to the nearest pound, or None when either year is outside the series."""
     index = deflator_index()
@@ -307,9 +312,10 @@ def test_headlines_and_status_match_the_records_as_they_stood(world):
     assert census_.total == 7  # eight records, one a draft
     assert overview.collaborations == census_.total == world.baseline.collaborations
     annual = {b: census_.cash[(BenefitKind.ANNUAL_SAVING, b)] for b in Basis.values}
-    assert overview.estimated_annual == pounds(annual[Basis.ESTIMATED]) == 3000  # 1000.40 + 2000, no draft
-    assert overview.realised_annual == pounds(annual[Basis.REALISED]) == 3500  # 500.30 + 3000
-    assert overview.evaluated_annual == pounds(annual[Basis.INDEPENDENTLY_EVALUATED]) == 800  # not the one-off 7000
+    # To the nearest £1,000: 1000.40 + 2000 (no draft); 500.30 + 3000; 800 (not the one-off 7000).
+    assert overview.estimated_annual == thousands(annual[Basis.ESTIMATED]) == 3000
+    assert overview.realised_annual == thousands(annual[Basis.REALISED]) == 4000
+    assert overview.evaluated_annual == thousands(annual[Basis.INDEPENDENTLY_EVALUATED]) == 1000
     assert overview.multi_reported == census_.multi_reported == 1
 
     status = overview.tables["status"]
@@ -369,14 +375,14 @@ def test_theme_table_and_sections_match_counts_from_the_records(world):
             census_.theme_planned[code],
             len(census_.theme_orgs[code]),
         )
-        assert section.savings == {b: pounds(census_.theme_annual[code][b]) for b in Basis.values}
+        assert section.savings == {b: thousands(census_.theme_annual[code][b]) for b in Basis.values}
     assert sum(s.records for s in overview.themes) == census_.total
     assert sections["estates"].records == 3 and sections["estates"].planned == 2
-    assert sections["estates"].savings == {"estimated": 3000, "realised": 500, "independently_evaluated": 0}
+    assert sections["estates"].savings == {"estimated": 3000, "realised": 1000, "independently_evaluated": 0}
     # Every top-level theme has a row, those with nothing too.
     themes_table = rows_by_first(overview.tables["themes"])
     assert len(themes_table) == len(sections) and sections["national"].records == 0
-    assert themes_table[sections["estates"].name] == [3, 1, 2, 7, 500, 0, 3000]
+    assert themes_table[sections["estates"].name] == [3, 1, 2, 7, 1000, 0, 3000]
     # Best-evidenced first: strongest evaluation, then realised money.
     assert [e.title for e in sections["estates"].examples] == [
         "Tri-service hub at Newhaven",
@@ -401,10 +407,11 @@ def test_combinations_areas_regions_and_countries(world):
     census_ = world.before
     combos = rows_by_first(overview.tables["combinations"])
     assert combos == {
-        "police-fire": [3, share(3, 7)],  # Epsom, Dorset, searches
-        "fire-ambulance": [1, share(1, 7)],
-        "all three": [1, share(1, 7)],
-        "police-fire + wider public sector": [2, share(2, 7)],  # Essex with the council, Wales with BTP
+        "Police + Fire and rescue": [3, share(3, 7)],  # Epsom, Dorset, searches
+        "Fire and rescue + Ambulance": [1, share(1, 7)],
+        "Police + Fire and rescue + Ambulance": [1, share(1, 7)],
+        # Essex with the council, Wales with BTP
+        "Police + Fire and rescue + Wider public sector": [2, share(2, 7)],
     }
     areas = overview.tables["areas"]
     assert len(areas.rows) == 43
@@ -435,7 +442,7 @@ def test_savings_table_keeps_kinds_and_bases_apart_in_cash_and_constant_prices(w
     bases = {str(label): code for code, label in Basis.choices}
     got = {(kinds[row[0]], bases[row[1]]): row[2:] for row in table.rows}
     expected = {
-        key: [len(ids), pounds(census_.cash[key]), pounds(census_.real[key]), census_.unconverted[key]]
+        key: [len(ids), thousands(census_.cash[key]), thousands(census_.real[key]), census_.unconverted[key]]
         for key, ids in census_.money_records.items()
     }
     assert got == expected
@@ -446,7 +453,7 @@ def test_savings_table_keeps_kinds_and_bases_apart_in_cash_and_constant_prices(w
         index = deflator_index()
         annual_realised = got[("annual_saving", "realised")]
         # £500.30 of 2012-13 at 2014-15 prices; the £3,000 of 1995 is outside the series.
-        assert annual_realised == [2, 3500, pounds(Decimal("500.30") * index[2014] / index[2012]), 1]
+        assert annual_realised == [2, 4000, thousands(Decimal("500.30") * index[2014] / index[2012]), 1]
         assert got[("external_funding", "estimated")] == [1, 10000, 10000, 0]
         assert got[("cumulative_saving", "independently_evaluated")][1] == 7000
         assert ("annual_saving", "independently_evaluated") in got  # apart from the one-off evaluated saving
@@ -454,13 +461,13 @@ def test_savings_table_keeps_kinds_and_bases_apart_in_cash_and_constant_prices(w
 
 def test_amounts_without_a_price_year_are_counted_as_not_converted(register):
     record = make_collaboration(
-        "surrey_police", "surrey_frs", benefits=[saving("1200"), saving("300", price_year=2014)]
+        "surrey_police", "surrey_frs", benefits=[saving("12000"), saving("3000", price_year=2014)]
     )
     data = entry_data(record)
     data["benefits"][0]["price_year"] = None  # as a frozen entry may carry it (the demo baseline builds such data)
     edition = edition_create(name="No price year", as_of=BASELINE_DAY, entries=[(record, data)], methodology={})
     row = overview_build(edition=edition).tables["savings"].rows
-    assert row == [[str(BenefitKind.ANNUAL_SAVING.label), str(Basis.ESTIMATED.label), 1, 1500, 300, 1]]
+    assert row == [[str(BenefitKind.ANNUAL_SAVING.label), str(Basis.ESTIMATED.label), 1, 15000, 3000, 1]]
 
 
 # Growth -----------------------------------------------------------------------------------------
@@ -552,15 +559,15 @@ def test_growth_in_savings_restates_both_editions_at_the_later_prices(world):
     got = {bases[row[0]]: row[1:] for row in overview.tables["growth_savings"].rows}
     assert got == {
         basis: [
-            pounds(old_cash[basis]),
-            pounds(new_cash[basis]),
-            pounds(old_real[basis]),
-            pounds(new_real[basis]),
-            pounds(new_real[basis]) - pounds(old_real[basis]),
+            thousands(old_cash[basis]),
+            thousands(new_cash[basis]),
+            thousands(old_real[basis]),
+            thousands(new_real[basis]),
+            thousands(new_real[basis] - old_real[basis]),
         ]
         for basis in set(old_cash) | set(new_cash)
     }
-    assert got["realised"][:2] == [3500, 7500]
+    assert got["realised"][:2] == [4000, 8000]  # 3,500 and 7,500 to the nearest £1,000
     assert f"{target}-{(target + 1) % 100:02d} prices" in overview.tables["growth_savings"].columns[3]
 
 

@@ -13,6 +13,7 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from bluelight.collaborations.models import Status
 from bluelight.collaborations.services import collaboration_data_from, collaboration_update
 from bluelight.collaborations.tests.factories import make_collaboration, saving
 from bluelight.editions.report.render import ANNEX_COLUMNS, report_produce
@@ -75,14 +76,16 @@ def test_the_html_has_the_headlines_every_table_and_a_described_svg_per_chart(ed
     assert '<span class="ov-big">5</span> collaborations' in headlines  # 5 published records
     assert f'<span class="ov-big">{overview.organisations}</span> organisations' in headlines
     assert overview.organisations == 11
-    assert "£252,500" in headlines  # realised: 2,500 + 250,000
-    assert "£4,321" in headlines and "£1,000" in headlines  # evaluated, estimated
+    assert "£253,000" in headlines  # realised: 2,500 + 250,000, to the nearest £1,000
+    assert "£4,000" in headlines and "£1,000" in headlines  # evaluated (4,321), estimated
     assert "Growth since 2014 overview" in text
     assert "Shared workshop <Dorset & Wiltshire>" in text and "<Dorset &" not in page  # escaped
 
     assert overview.tables["growth_organisation"].rows  # once left out of the page: only in the spreadsheet
     for table in overview.tables.values():
-        assert f'<caption class="ov-caption">{html.escape(table.title)}</caption>' in page, table.key
+        assert f'<caption class="ov-caption" id="caption-{table.key}">{html.escape(table.title)}</caption>' in page, (
+            table.key
+        )
 
     assert set(overview.charts) == {"themes", "combinations", "map", "engagement", "growth_theme", "growth_combination"}
     for key, chart in overview.charts.items():
@@ -92,7 +95,7 @@ def test_the_html_has_the_headlines_every_table_and_a_described_svg_per_chart(ed
         assert label and html.unescape(label.group(1)) == chart.alt and len(chart.alt) > 40
         assert f'href="#table-{chart.table.key}"' in figure  # the table behind the chart
     # The map's text alternative says where there is most collaboration and where there is none.
-    assert "Highest: Surrey (2), Kent (2)" in overview.charts["map"].alt  # the ambulance trust serves both
+    assert "Highest: Kent (2), Surrey (2)" in overview.charts["map"].alt  # the ambulance trust serves both; by name
     assert "Areas with none:" in overview.charts["map"].alt and "Cumbria" in overview.charts["map"].alt
 
 
@@ -123,7 +126,8 @@ def test_the_spreadsheet_has_a_sheet_per_table_and_one_row_per_collaboration(edi
         entry = entries[row[columns["uid"]]]
         assert row[columns["record_id"]] == entry.collaboration_id
         assert row[columns["title"]] == entry.data["title"]
-        assert row[columns["status"]] == entry.data["status"]
+        assert row[columns["status_code"]] == entry.data["status"]
+        assert row[columns["status"]] == str(Status(entry.data["status"]).label)
     essex = next(r for r in annex[1:] if r[columns["title"]] == "Essex joint headquarters")
     assert (
         essex[columns["annual_saving_realised_gbp"]] == 250000 and essex[columns["lead_organisation"]] == "Essex Police"
@@ -174,11 +178,14 @@ def test_an_unknown_kind_of_file_is_refused_before_anything_is_written(editions,
     assert list(tmp_path.iterdir()) == []
 
 
-def test_the_annex_rounds_pounds_as_the_report_does(register, tmp_path):
-    make_collaboration("surrey_police", "surrey_frs", benefits=[saving("999.99", basis="realised", price_year=2014)])
+def test_the_annex_gives_each_record_to_the_pound_and_the_report_its_sums_to_the_thousand(register, tmp_path):
+    make_collaboration("surrey_police", "surrey_frs", benefits=[saving("1499.99", basis="realised", price_year=2014)])
     edition = edition_publish(name="2014 overview", as_of=datetime.date(2014, 9, 1), baseline=True)
     target = tmp_path / "overview.xlsx"
     overview = report_produce(edition=edition, compare_with=None, targets={"xlsx": target})
     assert overview.realised_annual == 1000
-    annex = list(load_workbook(target, read_only=True)["collaborations"].iter_rows(values_only=True))
-    assert annex[1][ANNEX_COLUMNS.index("annual_saving_realised_gbp")] == overview.realised_annual
+    book = load_workbook(target, read_only=True)
+    annex = list(book["collaborations"].iter_rows(values_only=True))
+    assert annex[1][ANNEX_COLUMNS.index("annual_saving_realised_gbp")] == 1500  # as reported, half up
+    about = {r[0]: r[1] for r in book["About"].iter_rows(values_only=True) if r and r[0]}
+    assert "nearest £1,000" in about["Money"] and "to the pound" in about["Money"]
