@@ -2,7 +2,9 @@
 a row of cell text into `ItemData` or `RowError`s naming row, column and fix; the cross-column
 rules are in `rules.py`. `sheet_parse` reads a file (`sheet.py`) and cleans every row, collecting
 every error at once; it never writes to the database. The online form's values go through the
-same `ReturnRow`, so both channels agree.
+same `ReturnRow`, so both channels agree. Each error carries two messages, one for each channel: for a
+spreadsheet, naming its cells and columns ("format the cell as text"); for the online form, naming its
+fields by their labels in GOV.UK style ("Start must be a year, or a year and month, like 2016 or 2016-05").
 """
 
 from __future__ import annotations
@@ -12,17 +14,20 @@ import difflib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from bluelight.collaborations.models import Basis, Scope, Status, Theme
 from bluelight.collaborations.partial_dates import parse_partial_date
 from bluelight.organisations.models import Organisation
 from bluelight.organisations.resolution import Resolution, Resolver
 from bluelight.returns import rules
+from bluelight.returns.cells import WEB_NAMES, CellError, money_parse
 from bluelight.returns.sheet import (
     COLUMNS,
     TEXT_LIMIT,
@@ -50,7 +55,11 @@ LIMITS = {
     "contact_email": 254,
     "partner": 250,
 }
-MAX_AMOUNT = Decimal("1000000000000")  # ReturnItem money fields hold 12 digits before the point
+# The online form's words, made once: every row's title and money cells use them.
+ENTER_A_TITLE = gettext_lazy("Enter a title")
+COST_NOT_NEGATIVE = gettext_lazy("enter the cost itself, without a minus sign")
+SAVING_NOT_NEGATIVE = gettext_lazy("enter a cost under One-off cost, not as a negative saving")
+FUNDING_NOT_NEGATIVE = gettext_lazy("enter the funding received, without a minus sign")
 # A collaboration of more organisations is a programme: its return names the main partners. The
 # bound also keeps name resolution, whose context grows with every partner settled, small.
 DEFAULT_MAX_PARTNERS = 100
@@ -105,14 +114,6 @@ class ItemData:
         return {name: getattr(self, name) for name in self.ITEM_FIELDS}
 
 
-class CellError(Exception):
-    """A cell cannot be used. `problems` are (value, message) pairs: one cell may hold several (partners)."""
-
-    def __init__(self, message: str = "", *, value: str | None = None, problems=None):
-        super().__init__(message)
-        self.problems: list[tuple[str | None, str]] = problems or [(value, message)]
-
-
 def _choices(choices) -> dict[str, str]:
     """Accept each choice by its value or its label, in any case."""
     lookup = {}
@@ -130,43 +131,9 @@ BASIS_LOOKUP = {
     "realized": Basis.REALISED,
     "independently evaluated": Basis.INDEPENDENTLY_EVALUATED,
 }
-NOTHING = {"-", "–", "—", "n/a", "na", "none"}  # how people write "no figure" in a money cell
-_RANGE = re.compile(r"\d\s*(?:k|m)?\s*(?:-|–|—|to)\s*£?\s*\d", re.I)
-_MONEY = re.compile(r"(\d+(?:\.\d+)?|\.\d+)(k|m|thousand|million)?", re.I)
-_GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?:k|m|thousand|million)?", re.I)
-_NUMBER_LIKE = re.compile(r"[\d,.]+(?:k|m|thousand|million)?", re.I)
-_UNITS = {"k": 1_000, "thousand": 1_000, "m": 1_000_000, "million": 1_000_000}
 _PRICE_YEAR = re.compile(r"(\d{4})(?:\s*[/\-]\s*(?:\d{2}|\d{4}))?")
 _email = EmailValidator()
 _url = URLValidator(schemes=["http", "https"])
-
-
-def money_parse(text: str, *, negative_hint: str) -> Decimal | None:
-    """An amount in pounds from "12000", "12,000", "£12,000.50", "12k" or "£1.2m"; blank is None."""
-    text = text.strip()
-    if not text or text.lower() in NOTHING:
-        return None
-    if text.startswith("="):
-        raise CellError("type the number, not a formula: copy the cell and paste it as a value")
-    if _RANGE.search(text):
-        raise CellError("give one figure, not a range (your best estimate, e.g. the middle of the range)")
-    compact = re.sub(r"\s+|£|gbp", "", text, flags=re.I)
-    if compact.startswith(("-", "−")) or (compact.startswith("(") and compact.endswith(")")):
-        raise CellError(f"enter a positive amount: {negative_hint}")
-    if "," in compact and _NUMBER_LIKE.fullmatch(compact):
-        if not _GROUPED.fullmatch(compact):
-            raise CellError("use commas only between thousands, like 12,000 (and a point for pence: 12,000.50)")
-        compact = compact.replace(",", "")
-    match = _MONEY.fullmatch(compact)
-    if not match:
-        raise CellError("enter an amount in pounds as figures, like 12000, £12,000 or 12k; explain it in benefits")
-    try:
-        amount = Decimal(match[1]) * _UNITS.get((match[2] or "").lower(), 1)
-    except InvalidOperation:  # pragma: no cover - the pattern admits only valid decimals
-        raise CellError("enter an amount in pounds, like 12000") from None
-    if amount >= MAX_AMOUNT:
-        raise CellError("this amount is too large: enter it in pounds, like 1200000 or 1.2m")
-    return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 class SheetContext:
@@ -218,9 +185,10 @@ class ReturnRow:
         self.errors: list[RowError] = []
         self.notices: list[RowError] = []  # changes made to the row that the user should know about
 
-    def error(self, column: str, message: str, value: str | None = None, *, code: str = "") -> None:
+    def error(self, column: str, message: str, value: str | None = None, *, code: str = "", web: str = "") -> None:
+        """Report a problem in `column`: `message` for a spreadsheet, `web` for the online form."""
         self.errors.append(
-            RowError(self.number, column, self.cells.get(column, "") if value is None else value, message, code)
+            RowError(self.number, column, self.cells.get(column, "") if value is None else value, message, code, web)
         )
 
     def run(self) -> ItemData | None:
@@ -228,8 +196,8 @@ class ReturnRow:
             try:
                 self.values[column] = getattr(self, f"clean_{column}")(self.cells.get(column, "").strip())
             except CellError as exc:
-                for value, message in exc.problems:
-                    self.error(column, message, value)
+                for value, message, web in exc.problems:
+                    self.error(column, message, value, web=web)
         self.clean()
         if self.errors:
             return None
@@ -253,8 +221,8 @@ class ReturnRow:
         item = rules.ItemValues(
             self.values, reporter=self.context.organisation, day=self.day, typed_partners=getattr(self, "_found", [])
         )
-        for failed, message in rules.check(item):
-            self.error(failed.column, message, code=failed.code)
+        for failed, said in rules.check(item):
+            self.error(failed.column, said.sheet, code=failed.code, web=said.web)
         values = self.values
         money = [values.get(c) for c in MONEY_COLUMNS]
         if "price_year" in values and values["price_year"] is None and any(m is not None for m in money):
@@ -264,24 +232,32 @@ class ReturnRow:
 
     # One method per column, in template order ----------------------------------------------
 
-    def _text(self, text: str, column: str, *, required: bool = False) -> str:
+    def _text(self, text: str, column: str, *, required=None) -> str:
+        """A text cell within its column's limit; `required`, if given, is the online form's message for a blank."""
         if required and not text:
-            raise CellError(f"{column} is required: fill it in")
+            raise CellError(f"{column} is required: fill it in", web=str(required))
         limit = LIMITS[column]
         if len(text) > limit:
             raise CellError(
                 f"this is {len(text):,} characters long; keep it to {limit:,} (shorten it, or link to a document)",
+                web=_(
+                    "%(Name)s must be %(limit)s characters or fewer (it has %(n)s): shorten it, or link to a document"
+                )
+                % {"Name": WEB_NAMES[column], "limit": f"{limit:,}", "n": f"{len(text):,}"},
                 value=shorten(text),
             )
         return text
 
     def clean_reference(self, text: str) -> str:
         if not text:
-            raise CellError("reference is required: give each collaboration a short reference of your own, like A1")
+            raise CellError(
+                "reference is required: give each collaboration a short reference of your own, like A1",
+                web=_("Enter a reference of your own for the collaboration, like A1"),
+            )
         return self._text(" ".join(text.split()), "reference")
 
     def clean_title(self, text: str) -> str:
-        return self._text(text, "title", required=True)
+        return self._text(text, "title", required=ENTER_A_TITLE)
 
     def clean_description(self, text: str) -> str:
         return self._text(text, "description")
@@ -308,6 +284,11 @@ class ReturnRow:
                 f"this cell names {len(names):,} partners, more than the {limit:,} a collaboration may list: "
                 "name each partner once, separated by semicolons; for a programme with more, list the main "
                 "partners and describe the others in description",
+                web=_(
+                    "Enter at most %(limit)s partners; for a programme with more, enter the main partners and "
+                    "describe the others under Description"
+                )
+                % {"limit": f"{limit:,}"},
                 value=shorten(text),
             )
         problems: list[tuple[str, str]] = []
@@ -315,7 +296,13 @@ class ReturnRow:
         unsettled: dict[str, Resolution] = {}
         for name in names:
             if len(name) > LIMITS["partner"]:
-                problems.append((shorten(name), "this is too long for an organisation name: separate names with ;"))
+                problems.append(
+                    (
+                        shorten(name),
+                        "this is too long for an organisation name: separate names with ;",
+                        _("Partner is too long for an organisation's name: enter one partner in each box"),
+                    )
+                )
                 continue
             resolution = self.context.resolve(name, day=self.day)
             if resolution.match is not None:
@@ -336,7 +323,7 @@ class ReturnRow:
                     found.append((resolution.match, name))
                     del unsettled[name]
                     progress = True
-        problems.extend((name, resolution.message) for name, resolution in unsettled.items())
+        problems.extend((name, resolution.message, resolution.message) for name, resolution in unsettled.items())
         if problems:
             raise CellError(problems=problems)
         partners: list[tuple[Organisation, str]] = []
@@ -367,6 +354,7 @@ class ReturnRow:
         if len(text) > LIMITS["partner"]:  # not a name: not worth resolving
             raise CellError(
                 "this is too long for an organisation name: give the lead partner's name, short name or code",
+                web=_("Lead organisation is too long for a name: enter the lead partner's name, short name or code"),
                 value=shorten(text),
             )
         for org, typed in partners or []:
@@ -388,7 +376,12 @@ class ReturnRow:
         if resolution.match is None:
             raise CellError(
                 f"{resolution.message} The lead must be one of the partners: use the name, short name or code "
-                "you gave in partners"
+                "you gave in partners",
+                web=_(
+                    "%(message)s The lead organisation must be one of the partners: enter the name, short name "
+                    "or code you gave for it as a partner"
+                )
+                % {"message": resolution.message},
             )
         if partners is not None and resolution.match not in others:
             # The lead of a collaboration is one of its partners by definition: one missing from the
@@ -410,19 +403,22 @@ class ReturnRow:
         themes = self.context.themes.get(normal(text), [])
         if len(themes) == 1:
             return themes[0]
+        from_list = _("Select the main theme from the list")
         if themes:
             codes = ", ".join(t.code for t in themes)
-            raise CellError(f"several themes have this name ({codes}): use the theme code")
+            raise CellError(f"several themes have this name ({codes}): use the theme code", web=from_list)
         close = difflib.get_close_matches(normal(text), list(self.context.themes), n=3, cutoff=0.6)
         hint = f" Did you mean: {'; '.join(close)}?" if close else ""
-        raise CellError(f"this is not a theme code or name: pick one from the Themes sheet of the template.{hint}")
+        raise CellError(
+            f"this is not a theme code or name: pick one from the Themes sheet of the template.{hint}", web=from_list
+        )
 
     def clean_status(self, text: str) -> str:
         if not text:
-            raise CellError(f"status is required: one of {', '.join(Status.values)}")
+            raise CellError(f"status is required: one of {', '.join(Status.values)}", web=_("Select a status"))
         status = STATUS_LOOKUP.get(normal(text))
         if status is None:
-            raise CellError(f"status must be one of {', '.join(Status.values)}")
+            raise CellError(f"status must be one of {', '.join(Status.values)}", web=_("Select a status from the list"))
         return status
 
     def _partial_date(self, text: str, *, end: bool) -> tuple[datetime.date, str] | None:
@@ -433,7 +429,14 @@ class ReturnRow:
         try:
             return parse_partial_date(full[1] if full else text, end=end)
         except ValidationError as exc:
-            raise CellError(" ".join(exc.messages) + " (format the cell as text so Excel keeps it)") from None
+            name = {"Name": WEB_NAMES["end_date" if end else "start_date"]}
+            web = {
+                "partial_date_year": _("%(Name)s must be a year between 1900 and 2100, like 2016"),
+                "partial_date_month": _("%(Name)s must have a month from 01 to 12, like 2016-05"),
+            }.get(exc.code, _("%(Name)s must be a year, or a year and month, like 2016 or 2016-05"))
+            raise CellError(
+                " ".join(exc.messages) + " (format the cell as text so Excel keeps it)", web=web % name
+            ) from None
 
     def clean_start_date(self, text: str):
         return self._partial_date(text, end=False)
@@ -446,24 +449,44 @@ class ReturnRow:
             return ""
         scope = SCOPE_LOOKUP.get(normal(text))
         if scope is None:
-            raise CellError(f"scope must be one of {', '.join(Scope.values)}, or blank")
+            raise CellError(
+                f"scope must be one of {', '.join(Scope.values)}, or blank", web=_("Select a scope from the list")
+            )
         return scope
 
     def clean_one_off_cost_gbp(self, text: str) -> Decimal | None:
-        return money_parse(text, negative_hint="enter the cost itself, without a minus sign")
+        return money_parse(
+            text,
+            negative_hint="enter the cost itself, without a minus sign",
+            column="one_off_cost_gbp",
+            negative_web=COST_NOT_NEGATIVE,
+        )
 
     def clean_one_off_savings_gbp(self, text: str) -> Decimal | None:
-        return money_parse(text, negative_hint="a cost goes in one_off_cost_gbp, not as a negative saving")
+        return money_parse(
+            text,
+            negative_hint="a cost goes in one_off_cost_gbp, not as a negative saving",
+            column="one_off_savings_gbp",
+            negative_web=SAVING_NOT_NEGATIVE,
+        )
 
     def clean_annual_savings_gbp(self, text: str) -> Decimal | None:
-        return money_parse(text, negative_hint="a cost goes in one_off_cost_gbp, not as a negative saving")
+        return money_parse(
+            text,
+            negative_hint="a cost goes in one_off_cost_gbp, not as a negative saving",
+            column="annual_savings_gbp",
+            negative_web=SAVING_NOT_NEGATIVE,
+        )
 
     def clean_savings_basis(self, text: str) -> str:
         if not text:
             return ""
         basis = BASIS_LOOKUP.get(normal(text))
         if basis is None:
-            raise CellError(f"savings_basis must be one of {', '.join(Basis.values)}")
+            raise CellError(
+                f"savings_basis must be one of {', '.join(Basis.values)}",
+                web=_("Select the basis of the savings from the list"),
+            )
         return basis
 
     def clean_price_year(self, text: str) -> int | None:
@@ -472,7 +495,10 @@ class ReturnRow:
             return None
         match = _PRICE_YEAR.fullmatch(text)
         if not match or not 1990 <= int(match[1]) <= 2100:
-            raise CellError("price_year is the year the money figures are priced in: a year from 1990 to 2100")
+            raise CellError(
+                "price_year is the year the money figures are priced in: a year from 1990 to 2100",
+                web=_("Price year of the figures must be a year from 1990 to 2100, like 2016"),
+            )
         return int(match[1])
 
     def clean_benefits(self, text: str) -> str:
@@ -483,11 +509,20 @@ class ReturnRow:
             return ""
         text = self._text(text, "evidence_url")
         if not re.match(r"https?://", text, re.I):
-            raise CellError("give a web link starting with https:// (one link; mention others in benefits)")
+            raise CellError(
+                "give a web link starting with https:// (one link; mention others in benefits)",
+                web=_(
+                    "Link to an evaluation or report must start with https:// (enter one link; mention others "
+                    "under Benefits)"
+                ),
+            )
         try:
             _url(text)
         except ValidationError:
-            raise CellError("this is not a working web link: copy one address from the browser") from None
+            raise CellError(
+                "this is not a working web link: copy one address from the browser",
+                web=_("Link to an evaluation or report must be a web address: copy one address from the browser"),
+            ) from None
         return text
 
     def clean_contact_name(self, text: str) -> str:
@@ -500,11 +535,19 @@ class ReturnRow:
         try:
             _email(text)
         except ValidationError:
-            raise CellError("this is not an email address: give one address, like name@service.gov.uk") from None
+            raise CellError(
+                "this is not an email address: give one address, like name@service.gov.uk",
+                web=_("Enter the contact email in the correct format, like name@service.gov.uk"),
+            ) from None
         return text
 
     def clean_external_funding_gbp(self, text: str) -> Decimal | None:
-        return money_parse(text, negative_hint="enter the funding received, without a minus sign")
+        return money_parse(
+            text,
+            negative_hint="enter the funding received, without a minus sign",
+            column="external_funding_gbp",
+            negative_web=FUNDING_NOT_NEGATIVE,
+        )
 
     def clean_outcomes(self, text: str) -> str:
         return self._text(text, "outcomes")

@@ -1,15 +1,21 @@
-"""Named rules for a return item: checks across the columns of one row. Each rule's docstring is its message.
+"""Named rules for a return item: checks across the columns of one row, each with a code, one check and two
+messages, one for each channel: its docstring for a spreadsheet, `web` for the online form.
 
 A rule takes `ItemValues`, a row's clean values as `ReturnRow` holds them once every column is
 cleaned, and is run only when the columns it `needs` cleaned without error (a bad cell is reported
 by its own column, not again by every rule that reads it). The spreadsheet and the online form both
-clean through `ReturnRow`, so both channels apply the same rules with the same messages. Messages
-read after "row 3, column end_date: ", hence their small first letter.
+clean through `ReturnRow`, so both channels apply the same rules. A spreadsheet's message speaks of
+cells and columns and reads after "row 3, column end_date: ", hence its small first letter; the web
+message is a GOV.UK one, naming the form's fields by their labels ("End must be the same as or after
+the start").
 """
 
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from bluelight.organisations.models import Organisation
 from bluelight.returns.sheet import normal
@@ -28,11 +34,20 @@ class ItemValues:
 
 
 @dataclass(frozen=True)
+class Said:
+    """A failed rule's messages made specific to one row: for a spreadsheet, and for the online form."""
+
+    sheet: str
+    web: str
+
+
+@dataclass(frozen=True)
 class Rule:
     code: str
     column: str  # the column the problem is reported in
     needs: tuple[str, ...]  # columns that must have cleaned for the rule to run
-    check: Callable[[ItemValues], bool | str]
+    check: Callable[[ItemValues], bool | Said]
+    web: str  # the online form's message
 
     @property
     def name(self) -> str:
@@ -40,35 +55,42 @@ class Rule:
 
     @property
     def message(self) -> str:
+        """The spreadsheet's message: the check's docstring."""
         return " ".join((self.check.__doc__ or "").split())
 
-    def failure(self, item: ItemValues) -> str | None:
-        """None when the row passes (or the rule does not apply); else the message to show.
+    def failure(self, item: ItemValues) -> Said | None:
+        """None when the row passes (or the rule does not apply); else the messages to show.
 
-        A check returns True when the row passes; when it fails, False (the message is the
-        docstring) or a string: the docstring's message made specific to the row.
+        A check returns True when the row passes; when it fails, False (the messages are the
+        docstring and `web`) or `Said`: both made specific to the row.
         """
         if any(column not in item.values for column in self.needs):
             return None
         outcome = self.check(item)
         if outcome is True:
             return None
-        return outcome if isinstance(outcome, str) and outcome else self.message
+        return outcome if isinstance(outcome, Said) else Said(self.message, str(self.web))
 
 
 RULES: list[Rule] = []
 
 
-def rule(code: str, column: str, *, needs: tuple[str, ...]):
+def rule(code: str, column: str, *, needs: tuple[str, ...], web: str):
+    """Declare a check as rule `code`, reported in `column`; its docstring is the spreadsheet's message, `web`
+    the online form's."""
+
     def register(check):
-        RULES.append(Rule(code, column, needs, check))
+        RULES.append(Rule(code, column, needs, check, web))
         return check
 
     return register
 
 
-@rule("RET001", "partners", needs=("partners",))
-def at_least_two_partners(item: ItemValues) -> bool | str:
+TOO_FEW_PARTNERS = gettext_lazy("Enter at least one partner: a collaboration needs at least two organisations")
+
+
+@rule("RET001", "partners", needs=("partners",), web=TOO_FEW_PARTNERS)
+def at_least_two_partners(item: ItemValues) -> bool | Said:
     """a collaboration needs at least two organisations: list the partners of your organisation
     (names, short names or codes), separated by semicolons"""
     # Run after the lead column, which adds a lead missing from the partners.
@@ -78,26 +100,41 @@ def at_least_two_partners(item: ItemValues) -> bool | str:
     if reporter is None:
         return False
     itself = [t for org, t in item.typed_partners if org.pk == reporter.pk and normal(t) != normal(reporter.name)]
-    why = ""
+    why, web = "", str(TOO_FEW_PARTNERS)
     if itself:
         why = (
             f"{'; '.join(itself)} is {reporter.name} itself on {item.day:%Y-%m-%d} "
             "(give the start_date if the partner was a service that later merged into it); "
         )
-    return (
+        web = _(
+            "%(typed)s is %(reporter)s itself on %(day)s: enter the other organisations taking part (if the "
+            "partner was a service that later merged into %(reporter)s, give the start of the collaboration)"
+        ) % {"typed": "; ".join(itself), "reporter": reporter.name, "day": f"{item.day.day} {item.day:%B %Y}"}
+    sheet = (
         f"a collaboration needs at least two organisations: {why}list the partners of {reporter.name} "
         "(names, short names or codes), separated by semicolons"
     )
+    return Said(sheet, web)
 
 
-@rule("RET002", "end_date", needs=("start_date", "end_date"))
+@rule(
+    "RET002",
+    "end_date",
+    needs=("start_date", "end_date"),
+    web=gettext_lazy("End must be the same as or after the start"),
+)
 def end_not_before_start(item: ItemValues) -> bool:
     """the end is before the start: check both dates"""
     start, end = item.values["start_date"], item.values["end_date"]
     return not (start and end and end[0] < start[0])
 
 
-@rule("RET003", "savings_basis", needs=("savings_basis",))
+@rule(
+    "RET003",
+    "savings_basis",
+    needs=("savings_basis",),
+    web=gettext_lazy("Select the basis of the savings: how the savings figures are known"),
+)
 def savings_have_a_basis(item: ItemValues) -> bool:
     """say how the savings figures are known: estimated, realised or independently_evaluated"""
     # A savings cell with an error is absent here, as if blank: its own column reports it.
@@ -105,11 +142,11 @@ def savings_have_a_basis(item: ItemValues) -> bool:
     return not given or bool(item.values["savings_basis"])
 
 
-def check(item: ItemValues) -> list[tuple[Rule, str]]:
-    """Every rule the row fails, in code order, with the message for this row."""
+def check(item: ItemValues) -> list[tuple[Rule, Said]]:
+    """Every rule the row fails, in code order, with its messages for this row."""
     failures = []
     for r in RULES:
-        message = r.failure(item)
-        if message is not None:
-            failures.append((r, message))
+        said = r.failure(item)
+        if said is not None:
+            failures.append((r, said))
     return failures

@@ -111,6 +111,12 @@ class RowError:
     value: str
     message: str
     code: str = ""  # the rule's code (rules.py) when a named rule found it
+    web: str = ""  # the message for the online form, naming its fields (rows.py); `message` is the spreadsheet's
+
+    @property
+    def web_message(self) -> str:
+        """What the online form shows: the web message (every problem a form's values can have has one)."""
+        return self.web or self.message
 
     def __str__(self) -> str:
         where = f"row {self.row}, column {self.column}" if self.row else (self.column or "file")

@@ -135,8 +135,7 @@ def item_edit(request, round_id: int, org: str, item_id: int | None = None):
             else:
                 messages.success(request, _("Saved %(title)s.") % {"title": data.title})
                 return redirect("returns:return_overview", round_.pk, organisation.slug)
-        for error in errors:
-            form.add_error(error.column if error.column in form.fields else "partner_1", error.message)
+        form.add_row_errors(errors)
     else:
         form = ItemForm(initial=selectors.item_initial(item) if item else {}, **choices)
     context = {"form": form, "item": item, "round": round_, "organisation": organisation}

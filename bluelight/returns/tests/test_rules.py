@@ -1,12 +1,17 @@
 """Each named return-item rule, tested under its own name; then through a file and the online form."""
 
 import datetime
+import html
+import re
 import sys
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from bluelight.returns import rules, services
+from bluelight.returns.cells import WEB_NAMES
+from bluelight.returns.forms import ItemForm
 from bluelight.returns.models import Return
 from bluelight.returns.tests.conftest import good_row, xlsx_bytes
 
@@ -41,7 +46,7 @@ def valid(org):
 
 
 def failing(item: rules.ItemValues) -> list[str]:
-    return [rule.code for rule, _message in rules.check(item)]
+    return [rule.code for rule, _said in rules.check(item)]
 
 
 def test_valid_values_pass_every_rule(valid):
@@ -51,9 +56,9 @@ def test_valid_values_pass_every_rule(valid):
 def test_ret001_at_least_two_partners(valid, org):
     police = org("surrey_police")
     assert failing(valid(partners=[(police, "")])) == ["RET001"]
-    [(_rule, message)] = rules.check(valid(partners=[(police, "")]))
-    assert message.startswith("a collaboration needs at least two organisations")
-    assert "list the partners of Surrey Police" in message
+    [(_rule, said)] = rules.check(valid(partners=[(police, "")]))
+    assert said.sheet.startswith("a collaboration needs at least two organisations")
+    assert "list the partners of Surrey Police" in said.sheet
     assert failing(valid(partners=...)) == []  # a partners cell with an error is reported by its own column
 
 
@@ -61,8 +66,9 @@ def test_ret001_explains_a_partner_that_is_the_reporter_itself(valid, org):
     police = org("surrey_police")
     item = valid(partners=[(police, "")])
     item.typed_partners = [(police, "Surrey Constabulary")]
-    [(_rule, message)] = rules.check(item)
-    assert "Surrey Constabulary is Surrey Police itself on 2026-06-01" in message
+    [(_rule, said)] = rules.check(item)
+    assert "Surrey Constabulary is Surrey Police itself on 2026-06-01" in said.sheet
+    assert said.web.startswith("Surrey Constabulary is Surrey Police itself on 1 June 2026: enter the other")
 
 
 def test_ret002_end_not_before_start(valid):
@@ -87,6 +93,7 @@ def test_every_rule_has_a_code_a_message_and_a_test_named_after_it():
     assert codes == sorted(codes)
     for rule in rules.RULES:
         assert ": " in rule.message, f"{rule.code}'s message should say what to do"
+        assert rule.web and rule.web != rule.message, f"{rule.code} needs its own message for the online form"
         assert f"test_{rule.code.lower()}_{rule.name}" in tests, rule.code
 
 
@@ -110,6 +117,7 @@ def test_a_file_row_breaking_a_rule_is_refused_with_its_code(parse, code):
     rule = next(r for r in rules.RULES if r.code == code)
     [error] = parsed.errors
     assert (error.row, error.column, error.code) == (2, rule.column, code)
+    assert error.message.startswith(rule.message.split(":")[0])  # the spreadsheet's words: cells and columns
     assert parsed.items == []
 
 
@@ -120,3 +128,39 @@ def test_an_online_item_breaking_a_rule_is_refused_with_its_code(surrey_police, 
     data, errors = services.return_item_check(return_obj=return_obj, item=None, cells=cells)
     assert data is None
     assert [e.code for e in errors] == [code]
+
+
+# Each rule's message for the online form --------------------------------------------------
+
+
+def form_fields(cells: dict) -> dict:
+    """A spreadsheet row's cells as the online form posts them: partners in their own boxes."""
+    fields = {k: v for k, v in cells.items() if k not in ("reference", "partners")}
+    fields |= {f"partner_{n}": name.strip() for n, name in enumerate(cells["partners"].split(";"), start=1)}
+    return fields
+
+
+@pytest.mark.parametrize("rule", rules.RULES, ids=lambda r: r.code)
+def test_the_online_form_shows_a_rules_web_message_on_its_field(client, cast, rule):
+    today = datetime.date.today()
+    round_ = services.round_open(name="Summer", opens_on=today, closes_on=today, regions=["South East"], notify=False)
+    services.return_start(round_=round_, organisation=cast.editor_a.organisations.get())
+    client.force_login(cast.editor_a)
+    url = reverse("returns:item_create", args=[round_.pk, "surrey_police"])
+    page = client.post(url, form_fields(good_row(**BREAKING[rule.code]))).content.decode()
+    summary = page.split('class="govuk-error-summary"')[1].split("</ul>")[0]
+    field = "partner_1" if rule.column == "partners" else rule.column
+    target = f"id_{field}_0" if field in ("savings_basis", "status", "scope") else f"id_{field}"
+    assert re.findall(r'<a href="#([^"]+)">([^<]+)</a>', summary) == [(target, html.escape(str(rule.web)))]
+    assert f'id="{target}"' in page
+    assert rule.message not in page  # the spreadsheet's words stay with spreadsheets
+
+
+def test_the_online_forms_messages_name_each_column_as_the_form_labels_it():
+    form = ItemForm()
+    labels = {name: str(field.label) for name, field in form.fields.items()} | {
+        "partners": str(form["partner_1"].label)
+    }
+    for column, name in WEB_NAMES.items():
+        if column != "reference":  # never on the form: the service gives each new item its reference
+            assert labels[column].startswith(str(name)), column
