@@ -7,6 +7,7 @@ app_name = "editions"
 urlpatterns = [
     path("", views.edition_list, name="list"),
     path("publish/", views.edition_publish_view, name="publish"),
+    path("report.css", views.report_stylesheet, name="report_css"),
     path("reports/<int:run_id>/", views.report_run_view, name="run"),
     path("reports/<int:run_id>/overview.<str:kind>", views.report_run_file, name="run_file"),
     path("<slug:slug>/", views.edition_detail, name="detail"),

@@ -7,10 +7,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import etag, require_POST
 
 from bluelight.accounts import policy
@@ -20,7 +22,7 @@ from bluelight.core.runs import run_waiting_for_worker
 from bluelight.editions import datapackage, definitions
 from bluelight.editions.forms import EditionPublishForm, ReportRequestForm
 from bluelight.editions.models import Edition, ReportRun, ReportState
-from bluelight.editions.report.runs import latest_report, report_request, report_states
+from bluelight.editions.report.runs import latest_report, report_page_body, report_request, report_states
 from bluelight.editions.selectors import edition_preview
 from bluelight.editions.services import edition_check, edition_publish
 
@@ -68,18 +70,31 @@ def report_file(request, slug: str, kind: str):
     run = latest_report(edition)
     if run is None or kind not in CONTENT_TYPES:
         raise Http404(_("The overview report of this edition has not been produced yet."))
+    if kind == "html":
+        files = {k: reverse("editions:report_file", args=[edition.slug, k]) for k in ("pdf", "xlsx")}
+        return _report_page(request, run, files)
     return _report_response(run, kind, f"{edition.slug}-overview.{kind}")
 
 
+def _report_page(request, run: ReportRun, files: dict[str, str]):
+    """The report in the service's layout (header, breadcrumbs, `<main>`), styled by its own stylesheet."""
+    context = {"edition": run.edition, "run": run, "body": report_page_body(run), "files": files}
+    return render(request, "editions/report_page.html", context)
+
+
+@cache_control(public=True, max_age=3600)
+def report_stylesheet(request):
+    """The report's stylesheets for its web page, from the files the standalone document inlines (the service's
+    Content-Security-Policy admits no inline styles). Every rule is scoped to the report's own classes."""
+    css = "\n".join(render_to_string(f"editions/report/{name}.css") for name in ("report", "screen"))
+    return HttpResponse(css, content_type="text/css; charset=utf-8")
+
+
 def _report_response(run: ReportRun, kind: str, filename: str) -> FileResponse:
-    """A report file: the spreadsheet as a download, the page and PDF shown in the browser."""
-    response = FileResponse(
+    """A report file: the spreadsheet as a download, the PDF shown in the browser."""
+    return FileResponse(
         run.path(kind).open("rb"), content_type=CONTENT_TYPES[kind], as_attachment=kind == "xlsx", filename=filename
     )
-    if kind == "html":
-        # The report is a whole document with its own inline styles and charts; nothing else runs in it.
-        response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
-    return response
 
 
 @login_required
@@ -149,6 +164,8 @@ def report_run_file(request, run_id: int, kind: str):
     run = get_object_or_404(ReportRun, pk=run_id, state=ReportState.DONE)
     if kind not in CONTENT_TYPES or not run.path(kind).exists():
         raise Http404(_("This report has no such file."))
+    if kind == "html":
+        return _report_page(request, run, {k: reverse("editions:run_file", args=[run.pk, k]) for k in ("pdf", "xlsx")})
     return _report_response(run, kind, f"{run.edition.slug}-overview-{run.pk}.{kind}")
 
 

@@ -23,6 +23,8 @@ from bluelight.editions.report.tables import scope_label, status_label, whole_po
 from bluelight.editions.selectors import combination, combination_label
 
 KINDS = ("html", "pdf", "xlsx")
+PAGE = "page"  # the report's body for the service's own layout (views.report_page), written beside the files
+PAGE_FILE = "page.html"
 ANNEX_IN_DOCUMENT = 1000  # above this, the list of collaborations is in the spreadsheet only
 
 
@@ -64,6 +66,12 @@ def _document_annex(edition: Edition) -> Iterator[dict]:
 def html_render(overview: Overview, *, standalone: bool = True) -> str:
     """The report as one self-contained HTML document (styles and charts inline, no external files)."""
     return render_to_string("editions/report/document.html", report_context(overview, standalone=standalone))
+
+
+def page_render(overview: Overview) -> str:
+    """The report's body alone, its collaborations linked to the explorer: what the web page shows inside the
+    service's layout, which brings the header, the `<main>` landmark, the breadcrumbs and the stylesheet."""
+    return render_to_string("editions/report/body.html", report_context(overview, standalone=False))
 
 
 def pdf_write(html: str, target: Path) -> None:
@@ -260,19 +268,22 @@ def report_produce(
     targets: dict[str, Path],
     progress: Progress = no_progress,
 ) -> Overview:
-    """Compute the overview once and write it to each of `targets` (kind -> path: html, pdf, xlsx)."""
-    unknown = set(targets) - set(KINDS)
+    """Compute the overview once and write it to each of `targets` (kind -> path: html, pdf, xlsx, and the
+    web page's body)."""
+    unknown = set(targets) - {*KINDS, PAGE}
     if unknown:
         raise ValueError(f"Unknown report kinds: {sorted(unknown)}")
     started = datetime.datetime.now()
     overview = overview_build(edition=edition, compare_with=compare_with, progress=progress)
-    if "html" in targets or "pdf" in targets:
+    if {"html", "pdf", PAGE} & set(targets):
         progress(58, _("Drawing the charts"))
         overview.charts = {chart.key: chart for chart in overview_charts(overview)}
         progress(65, _("Laying out the report"))
         html = html_render(overview)
         if "html" in targets:
             targets["html"].write_text(html, encoding="utf-8")
+        if PAGE in targets:
+            targets[PAGE].write_text(page_render(overview), encoding="utf-8")
         if "pdf" in targets:
             progress(70, _("Typesetting the PDF"))
             pdf_write(html, targets["pdf"])

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from bluelight.core.runs import progress_recorder
 from bluelight.editions.models import Edition, ReportRun, ReportState
-from bluelight.editions.report.render import KINDS, report_produce
+from bluelight.editions.report.render import KINDS, PAGE, PAGE_FILE, report_produce
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ def report_run_execute(*, run_id: int) -> ReportRun:
         overview = report_produce(
             edition=run.edition,
             compare_with=run.compare_with,
-            targets={kind: partial / f"overview.{kind}" for kind in KINDS},
+            targets={**{kind: partial / f"overview.{kind}" for kind in KINDS}, PAGE: partial / PAGE_FILE},
             progress=progress,
         )
         shutil.rmtree(directory, ignore_errors=True)
@@ -99,6 +99,17 @@ def latest_report(edition: Edition) -> ReportRun | None:
         if all(run.path(kind).exists() for kind in KINDS):
             return run
     return None
+
+
+def report_page_body(run: ReportRun) -> str:
+    """The report's body for the web page: as written with the run; for a run produced before runs wrote it,
+    the body of its standalone document (the same report, without links to the explorer)."""
+    page = run.directory / PAGE_FILE
+    if page.exists():
+        return page.read_text(encoding="utf-8")
+    document = run.path("html").read_text(encoding="utf-8")
+    body = document[document.index("<body>") + len("<body>") : document.rindex("</body>")]
+    return body.replace("<main>", "").replace("</main>", "")  # the layout has its own
 
 
 def edition_latest_with_report() -> tuple[Edition, ReportRun] | tuple[None, None]:

@@ -45,3 +45,9 @@ def test_analyst_publishes_an_edition_and_reads_its_report(page, cast, register,
     expect(page.locator("#growth")).to_contain_text("Growth since 2014 overview")
     expect(page.locator("#headlines")).to_contain_text("£250,000")
     expect(page.locator("#chart-map svg")).to_be_visible()
+    # Inside the service's layout: its header, one main landmark, and a way back to the edition.
+    expect(page.get_by_role("main")).to_have_count(1)
+    expect(page.get_by_role("banner")).to_contain_text("Blue Light Collaboration Observatory")
+    expect(page.locator("#table-deflators th").nth(2)).to_have_css("text-align", "left")  # "Outturn or forecast"
+    page.get_by_role("link", name="Back to the edition 2026 overview").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("2026 overview")

@@ -1,7 +1,6 @@
 """The overview reads well: words where the records keep codes, tables in the taxonomy's order or by value, dates
 written out, sums of money rounded alike and said so, each header set over its column as its cells are, and the
-standalone document with its language and a main landmark. Orders and labels are worked out here from the models,
-not the report."""
+web page inside the service's layout. Orders and labels are worked out here from the models, not the report."""
 
 import datetime
 import html
@@ -10,12 +9,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from html.parser import HTMLParser
 
 import pytest
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from bluelight.collaborations.models import Basis, Scope, Status, Theme
 from bluelight.collaborations.services import collaboration_data_from, collaboration_update
 from bluelight.collaborations.tests.factories import make_collaboration, saving
-from bluelight.editions.report.render import ANNEX_COLUMNS, report_produce
+from bluelight.editions.report import render
+from bluelight.editions.report.render import ANNEX_COLUMNS, PAGE_FILE, report_produce
 from bluelight.editions.services import edition_publish
 from bluelight.editions.tests.test_report_figures import deflator_index
 from bluelight.organisations.models import REGIONS
@@ -332,7 +333,55 @@ def test_each_header_is_set_as_its_columns_cells_are(produced):
     assert checked[("table-engagement", "In the register on the edition's date")] is True
 
 
-# The standalone document -------------------------------------------------------------------------------------------
+# The page in the service --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def quick_pdf(monkeypatch):
+    monkeypatch.setattr(render, "pdf_write", lambda html, target: target.write_bytes(b"%PDF-1.7\n%%EOF\n"))
+
+
+def test_the_web_report_sits_in_the_service_layout_with_one_main_and_a_way_back(
+    client, cast, editions, quick_pdf, django_capture_on_commit_callbacks
+):
+    baseline, later = editions
+    client.force_login(cast.analyst)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("editions:report_request", args=[later.slug]), {"compare_with": baseline.pk})
+    run = later.reports.get()
+    client.logout()
+
+    response = client.get(reverse("editions:report_file", args=[later.slug, "html"]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    edition_url = reverse("editions:detail", args=[later.slug])
+    assert page.count("<main") == 1 and page.count("<h1") == 1 and re.search(r'<html lang="en[^"]*"', page)
+    assert "govuk-template__header" in page and "govuk-breadcrumbs" in page  # the service's header and crumbs
+    breadcrumbs = re.search(r'<nav class="govuk-breadcrumbs.*?</nav>', page, re.S).group(0)
+    assert f'href="{edition_url}"' in breadcrumbs
+    assert re.search(rf'<a class="govuk-link" href="{edition_url}">Back to the edition 2016 overview</a>', page)
+    assert reverse("editions:report_file", args=[later.slug, "pdf"]) in page
+    assert f'<link rel="stylesheet" href="{reverse("editions:report_css")}">' in page
+    assert "<style" not in page and "'unsafe-inline'" not in response["Content-Security-Policy"]
+    main = page[page.index("<main") : page.index("</main>")]
+    assert 'class="ov-report"' in main and "Growth since 2014 overview" in main
+    # On the web, the collaborations link to their pages in the explorer.
+    hub = later.entries.get(data__title="Tri-service hub at Newhaven").collaboration_id
+    assert reverse("explorer:collaboration_detail", args=[hub]) in main
+
+    css = client.get(reverse("editions:report_css"))
+    assert css.status_code == 200 and css["Content-Type"].startswith("text/css")
+    assert ".ov-num" in css.content.decode() and "max-age" in css["Cache-Control"]
+
+    # An analyst's view of a run's own page is laid out the same, its downloads that run's files.
+    client.force_login(cast.analyst)
+    own = client.get(reverse("editions:run_file", args=[run.pk, "html"])).content.decode()
+    assert own.count("<main") == 1 and reverse("editions:run_file", args=[run.pk, "pdf"]) in own
+
+    # A report produced before runs wrote the page's body is shown from its standalone document.
+    (run.directory / PAGE_FILE).unlink()
+    older = client.get(reverse("editions:report_file", args=[later.slug, "html"])).content.decode()
+    assert older.count("<main") == 1 and older.count("<h1") == 1 and "Growth since 2014 overview" in older
 
 
 def test_the_standalone_document_has_its_language_and_a_main_landmark(editions, tmp_path):
