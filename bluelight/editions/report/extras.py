@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from bluelight.core.charts import svg_titled
+
 if TYPE_CHECKING:  # figures imports this module
     from bluelight.editions.report.figures import Overview, Table
 
@@ -22,6 +24,10 @@ class ReportSection:
     tables: list["Table"] = field(default_factory=list)
     figure_svg: str = ""  # inline SVG built from escaped text, drawn as it is
     figure_alt: str = ""  # the figure in words
+
+    def __post_init__(self):
+        # The words also as the SVG's <title>: the tagged PDF's /Alt for the figure, as for the report's charts.
+        self.figure_svg = svg_titled(self.figure_svg, self.figure_alt)
 
 
 Provider = Callable[["Overview"], ReportSection | None]
