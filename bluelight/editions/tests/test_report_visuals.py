@@ -207,3 +207,27 @@ def test_every_figure_in_the_pdf_has_alternative_text_and_the_map_its_legend(rep
         assert band in map_page
     text = " ".join(pages)
     assert "Key to the abbreviations" in text and "AVS: Avon and Somerset" in text and "SUR: Surrey" in text
+
+
+def _filled(page) -> float:
+    """How far down the page's text area its lowest line of text reaches, 0 to 1 (the footer left out)."""
+    top, bottom = 20 / 25.4 * 72, 22 / 25.4 * 72  # the report's page margins, in points
+    height = float(page.mediabox.height)
+    lines = []
+
+    def visit(text, cm, tm, _font, _size):
+        if text.strip():
+            lines.append(tm[5] * cm[3] + cm[5])
+
+    page.extract_text(visitor_text=visit)
+    lowest = min((y for y in lines if y > bottom), default=height - top)
+    return (height - top - lowest) / (height - top - bottom)
+
+
+def test_no_page_is_left_mostly_empty_by_a_page_break(report, tmp_path):
+    _overview, page = report
+    pdf = tmp_path / "overview.pdf"
+    pdf_write(page, pdf)
+    filled = [round(_filled(p), 2) for p in PdfReader(pdf).pages]
+    # The cover page and the contents end where the contents end; the last page ends where the report does.
+    assert all(f >= 0.5 for f in filled[1:-1]), filled
