@@ -531,6 +531,14 @@ def _pounds(value) -> str:
     return f"£{Decimal(value).quantize(Decimal(1)):,}"
 
 
+def _thousands(value) -> str:
+    """A sum in the reasons, to the nearest £1,000 as in the overview report ("£52,000"); a small one is not £0."""
+    value = Decimal(value)
+    if 0 < value < 500:
+        return _("under £500")
+    return f"£{(value / 1000).quantize(Decimal(1)) * 1000:,}"
+
+
 def reasons(row: PriorityRow, facts: Facts) -> list[str]:
     """The row's components in words, largest contribution first, each with the numbers behind it."""
     words = {}
@@ -554,8 +562,8 @@ def reasons(row: PriorityRow, facts: Facts) -> list[str]:
     sure = (per[Basis.REALISED] or 0) + (per[Basis.INDEPENDENTLY_EVALUATED] or 0)
     if benefits["credited_per_collaboration"]:
         text = _("benefits: %(sure)s a year per collaboration realised or evaluated, %(estimated)s estimated") % {
-            "sure": _pounds(sure),
-            "estimated": _pounds(per[Basis.ESTIMATED] or 0),
+            "sure": _thousands(sure),
+            "estimated": _thousands(per[Basis.ESTIMATED] or 0),
         }
     else:
         text = _("benefits: no annual savings reported")

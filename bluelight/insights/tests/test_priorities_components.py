@@ -250,3 +250,14 @@ def test_the_demo_weights_load_once_through_the_service(register):
     assert demo_priorities_load() == 0
     weights = {w.theme.code: (w.value, w.history.count()) for w in StrategicWeight.objects.select_related("theme")}
     assert weights == {code: (value, 1) for code, value, _reason in DEMO_WEIGHTS}
+
+
+@pytest.mark.parametrize(
+    ("amount", "words"),
+    [(Decimal("51833.33"), "£52,000"), (Decimal("77861"), "£78,000"), (Decimal(0), "£0"), (Decimal(120), "under £500"),
+     (Decimal("1499.99"), "£1,000")],
+)
+def test_sums_in_the_reasons_are_to_the_nearest_thousand_pounds_as_in_the_report(amount, words):
+    from bluelight.insights.priorities import _thousands
+
+    assert _thousands(amount) == words
