@@ -5,6 +5,7 @@ progress, so the page can show how far it has got and the public can download th
 """
 
 import logging
+import re
 import shutil
 
 from django.db import transaction
@@ -107,8 +108,10 @@ def report_page_body(run: ReportRun) -> str:
     page = run.directory / PAGE_FILE
     if page.exists():
         return page.read_text(encoding="utf-8")
-    document = run.path("html").read_text(encoding="utf-8")
-    body = document[document.index("<body>") + len("<body>") : document.rindex("</body>")]
+    document = run.path("html").read_text(encoding="utf-8", errors="replace")
+    # A file edited or cut short by hand may lack its <body>: show what there is rather than fail.
+    found = re.search(r"<body[^>]*>(.*?)(?:</body>|\Z)", document, flags=re.DOTALL | re.IGNORECASE)
+    body = found.group(1) if found else document
     return body.replace("<main>", "").replace("</main>", "")  # the layout has its own
 
 

@@ -383,6 +383,11 @@ def test_the_web_report_sits_in_the_service_layout_with_one_main_and_a_way_back(
     older = client.get(reverse("editions:report_file", args=[later.slug, "html"])).content.decode()
     assert older.count("<main") == 1 and older.count("<h1") == 1 and "Growth since 2014 overview" in older
 
+    # A standalone file cut short or edited by hand (no <body>) is shown as it is, never a server error.
+    run.path("html").write_text("<h2>Headlines</h2><p>Cut short", encoding="utf-8")
+    cut = client.get(reverse("editions:report_file", args=[later.slug, "html"]))
+    assert cut.status_code == 200 and "Cut short" in cut.content.decode()
+
 
 def test_the_standalone_document_has_its_language_and_a_main_landmark(editions, tmp_path):
     _baseline, later = editions
