@@ -341,15 +341,23 @@ def report_section(overview):
     used = [k for k in COMPONENTS if k not in ranking.unavailable]
     rows = [
         [row.facts.name, row.rank, _two_places(row.score),
-         *[_two_places(row.components[k].contribution) for k in used], row.reason_text]
+         *[_two_places(row.components[k].contribution) for k in used]]
         for row in ranking.rows
     ]  # fmt: skip
     ranking_table = Table(
         "priorities",
         _("Research priorities by theme"),
-        [_("Theme"), _("Rank"), _("Score"), *[_("%(label)s adds") % {"label": LABELS[k]} for k in used], _("Why")],
+        [_("Theme"), _("Rank"), _("Score"), *[_("%(label)s adds") % {"label": LABELS[k]} for k in used]],
         rows,
         note=_("The full ranking with every component's raw value is at /priorities/ and in its CSV."),
+    )
+    # The reasons stand in a table of their own: beside nine columns of figures they were squeezed into a column
+    # a few words wide, a theme's reasons running half a page.
+    reasons_table = Table(
+        "priorities_reasons",
+        _("Why each theme ranks where it does"),
+        [_("Theme"), _("Rank"), _("Why, the largest part of the score first")],
+        [[row.facts.name, row.rank, row.reason_text] for row in ranking.rows],
     )
     sensitivity = Table(
         "priorities_sensitivity",
@@ -361,7 +369,7 @@ def report_section(overview):
         key="priorities",
         title=_("Research priorities"),
         paragraphs=paragraphs,
-        tables=[ranking_table, sensitivity],
+        tables=[ranking_table, reasons_table, sensitivity],
         figure_svg=chart_svg(ranking),
         figure_alt=chart_alt(ranking),
     )

@@ -329,7 +329,7 @@ def test_each_header_is_set_as_its_columns_cells_are(produced):
     assert checked[("table-new_partners", "New partners")] is False
     assert checked[("table-collaborations", "Partners")] is False
     assert checked[("table-status", "Share (%)")] is True
-    assert checked[("table-priorities", "Why")] is False
+    assert checked[("table-priorities_reasons", "Why, the largest part of the score first")] is False
     assert checked[("table-engagement", "In the register on the edition's date")] is True
 
 

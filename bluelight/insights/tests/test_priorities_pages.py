@@ -141,7 +141,7 @@ def test_a_sub_theme_has_no_strategic_weight(client, cast):
 
 def test_the_overview_report_has_the_priorities_section_and_sheet(world):
     overview = overview_build(edition=world["baseline"])
-    assert {"priorities", "priorities_sensitivity"} <= set(overview.tables)
+    assert {"priorities", "priorities_reasons", "priorities_sensitivity"} <= set(overview.tables)
     table = overview.tables["priorities"]
     assert [row[0] for row in table.rows][:2] == ["Shared estates and assets", "Joint control rooms"]
     html = html_render(overview)
@@ -160,8 +160,10 @@ def test_the_report_gives_scores_to_two_places_and_a_reason_without_doubled_stop
     ranking = priorities_rank(facts_of_edition(world["baseline"]))
     for shown, row in zip(table.rows, ranking.rows, strict=True):
         assert shown[2] == Decimal(str(round(row.score, 2))).quantize(Decimal("0.01"))
-        assert all(isinstance(v, Decimal) and v.as_tuple().exponent == -2 for v in shown[3:-1])
-    estates = next(r for r in table.rows if r[0] == "Shared estates and assets")
+        assert all(isinstance(v, Decimal) and v.as_tuple().exponent == -2 for v in shown[3:])
+    reasons = overview_build(edition=world["baseline"]).tables["priorities_reasons"]
+    assert [(r[0], r[1]) for r in reasons.rows] == [(row.facts.name, row.rank) for row in ranking.rows]
+    estates = next(r for r in reasons.rows if r[0] == "Shared estates and assets")
     assert "strategic weight 7 of 10: Reviews due in 2026;" in estates[-1] or estates[-1].endswith(
         "strategic weight 7 of 10: Reviews due in 2026"
     )
