@@ -150,6 +150,16 @@ def valid_values(route: Route, name: str, kind: str, world) -> list[str]:
         return [world.edition_slug] if t.startswith(("editions/", "api/editions/")) else ["surrey_police"]
     if name == "run_id":
         return [str(world.report_run if t.startswith("editions/") else world.matching_run)]
+    if name == "pk":  # each route's own kind of record: ids of different tables differ on PostgreSQL
+        for prefixes, attribute in (
+            (("evidence/", "api/evidence/"), "evidence"),
+            (("research/", "api/research/"), "question"),
+            (("api/duty/",), "opportunity"),
+        ):
+            if t.startswith(prefixes):
+                return [str(getattr(world, attribute))]
+        if "/duty/" in t and "documents" not in t:
+            return [str(world.opportunity)]
     attribute = {"round_id": "round", "item_id": "item", "cluster_id": "cluster", "pk": "published"}[name]
     return [str(getattr(world, attribute))]
 
@@ -195,6 +205,8 @@ def world_build(var_dir) -> SimpleNamespace:
     from bluelight.consolidation.models import Cluster, ClusterItem, MatchingRun
     from bluelight.editions.models import ReportRun, ReportState
     from bluelight.editions.services import edition_publish
+    from bluelight.insights.tests.duty_world import opportunity_make
+    from bluelight.insights.tests.research_helpers import make_question
     from bluelight.organisations.models import Organisation
     from bluelight.returns import services as returns_services
     from bluelight.returns.imports import return_import
@@ -211,6 +223,8 @@ def world_build(var_dir) -> SimpleNamespace:
     make_collaboration("kent_police", "kent_frs", title="Kent draft", publication=Publication.DRAFT)
     evidence = EvidenceItem.objects.create(title="An evaluation")
     evidence.collaborations.add(published)
+    question = make_question()  # a research question, proposed
+    opportunity = opportunity_make("surrey_police")  # the editor's duty record holds one opportunity
     edition = edition_publish(name="2016 overview", as_of=datetime.date(2016, 9, 1), baseline=True)
     run = ReportRun.objects.create(edition=edition, state=ReportState.DONE, finished_at=edition.published_at)
     with override_settings(VAR_DIR=var_dir):
@@ -248,6 +262,9 @@ def world_build(var_dir) -> SimpleNamespace:
         users=users,
         var_dir=var_dir,
         published=published.pk,
+        evidence=evidence.pk,
+        question=question.pk,
+        opportunity=opportunity.pk,
         collaboration_type=ContentType.objects.get_for_model(Collaboration).pk,
         edition_slug=edition.slug,
         report_run=run.pk,

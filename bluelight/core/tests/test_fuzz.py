@@ -141,9 +141,13 @@ FORM_ROUTES = [
     "editions/{slug}/report/",
     # the duty to collaborate record (an organisation's editors)
     "organisations/{slug}/duty/new/",
+    "organisations/{slug}/duty/{pk}/edit/",
+    "organisations/{slug}/duty/{pk}/notifications/new/",
+    "organisations/{slug}/duty/{pk}/documents/new/",
     # the research register (analysts add; everyone filters)
     "research/",
     "research/new/",
+    "research/{pk}/edit/",
     # insights: priorities (anyone re-weighs; analysts set strategic weights), the network, the gaps
     "priorities/",
     "priorities/weights/{code}/",
@@ -173,6 +177,9 @@ FORM_ROUTES = [
     "admin/collaborations/theme/{object_id}/change/",
     "admin/insights/researchquestion/",
     "admin/insights/researchquestion/add/",
+    "admin/insights/researchquestion/{object_id}/change/",
+    "admin/insights/researchquestion/{object_id}/delete/",
+    "admin/insights/dutyopportunity/{object_id}/change/",
     "admin/organisations/organisation/",
     "admin/organisations/organisation/add/",
     "admin/organisations/organisation/{object_id}/change/",
