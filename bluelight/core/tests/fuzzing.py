@@ -158,7 +158,7 @@ def valid_values(route: Route, name: str, kind: str, world) -> list[str]:
         ):
             if t.startswith(prefixes):
                 return [str(getattr(world, attribute))]
-        if "/duty/" in t and "documents" not in t:
+        if "/duty/{pk}" in t:  # an opportunity and its forms (a document's own address names the document)
             return [str(world.opportunity)]
     attribute = {"round_id": "round", "item_id": "item", "cluster_id": "cluster", "pk": "published"}[name]
     return [str(getattr(world, attribute))]
