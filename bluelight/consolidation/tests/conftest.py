@@ -1,6 +1,5 @@
 """Consolidation fixtures: a round whose returns come in through the real spreadsheet import."""
 
-import datetime
 
 import pytest
 
@@ -8,19 +7,12 @@ from bluelight.organisations.models import Organisation
 from bluelight.returns import services as returns_services
 from bluelight.returns.imports import return_import
 from bluelight.returns.models import Return, ReturnState
-from bluelight.returns.tests.conftest import csv_bytes, good_row
+from bluelight.returns.tests.conftest import csv_bytes, good_row, south_east_round
 
 
 @pytest.fixture
 def round_(register):
-    today = datetime.date.today()
-    return returns_services.round_open(
-        name="Consolidation round",
-        opens_on=today,
-        closes_on=today + datetime.timedelta(days=30),
-        regions=["South East"],
-        notify=False,
-    )
+    return south_east_round("Consolidation round")
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ from bluelight.returns import runs as return_runs
 from bluelight.returns import services as returns_services
 from bluelight.returns.imports import return_import
 from bluelight.returns.models import Return, ReturnItem
-from bluelight.returns.tests.conftest import csv_bytes, good_row
+from bluelight.returns.tests.conftest import csv_bytes, good_row, south_east_round
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser"), pytest.mark.django_db(transaction=True)]
 
@@ -43,14 +43,7 @@ EPSOM = dict(
 
 
 def _open_round():
-    today = datetime.date.today()
-    return returns_services.round_open(
-        name="Summer 2026 call for examples",
-        opens_on=today,
-        closes_on=today + datetime.timedelta(days=21),
-        regions=["South East"],
-        notify=False,
-    )
+    return south_east_round("Summer 2026 call for examples", days=21)
 
 
 def _submitted_report(round_, slug: str, **row) -> Return:

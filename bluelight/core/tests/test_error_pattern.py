@@ -17,7 +17,7 @@ from bluelight.explorer.tests.test_browser_explorer import axe_report
 from bluelight.insights.tests.duty_world import opportunity_make
 from bluelight.returns import services as returns_services
 from bluelight.returns.models import Round
-from bluelight.returns.tests.conftest import csv_bytes, good_row
+from bluelight.returns.tests.conftest import csv_bytes, good_row, south_east_round
 
 DATE_EXAMPLE = "must be a real date, for example 27 3 2024"
 # Words of the spreadsheet's messages that have no place on a web form of separate boxes.
@@ -30,14 +30,7 @@ def summary(response) -> list[tuple[str, str]]:
 
 @pytest.fixture
 def open_round(cast):
-    today = datetime.date.today()
-    return returns_services.round_open(
-        name="Summer",
-        opens_on=today,
-        closes_on=today + datetime.timedelta(days=30),
-        regions=["South East"],
-        notify=False,
-    )
+    return south_east_round("Summer")
 
 
 @pytest.fixture

@@ -64,6 +64,17 @@ def csv_bytes(
     return (b"\xef\xbb\xbf" if bom else b"") + out.getvalue().encode(encoding)
 
 
+def south_east_round(name: str, *, days: int = 30):
+    """A round opened today through the service, asking the South East's organisations, closing in `days` days,
+    e-mailing no one: the round most tests of returns, consolidation and the pages need."""
+    from bluelight.returns import services
+
+    today = datetime.date.today()
+    return services.round_open(
+        name=name, opens_on=today, closes_on=today + datetime.timedelta(days=days), regions=["South East"], notify=False
+    )
+
+
 @pytest.fixture
 def summer(register):
     from bluelight.returns.models import Round

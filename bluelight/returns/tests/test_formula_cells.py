@@ -1,6 +1,5 @@
 """Returns spreadsheets never hand another organisation a live formula: hostile text is written as text."""
 
-import datetime
 import io
 
 import openpyxl
@@ -15,6 +14,7 @@ from bluelight.returns import services
 from bluelight.returns.imports import return_import
 from bluelight.returns.services import template_build
 from bluelight.returns.sheet import COLUMNS
+from bluelight.returns.tests.conftest import south_east_round
 
 HOSTILE_COLUMNS = ("title", "description", "benefits", "contact_name", "outcomes", "lessons")
 
@@ -61,14 +61,7 @@ def hostile(org):
 
 @pytest.fixture
 def round_(register):
-    today = datetime.date.today()
-    return services.round_open(
-        name="Summer round",
-        opens_on=today,
-        closes_on=today + datetime.timedelta(days=30),
-        regions=["South East"],
-        notify=False,
-    )
+    return south_east_round("Summer round")
 
 
 def assert_hostile_rows_are_text(book: openpyxl.Workbook) -> None:

@@ -1,6 +1,5 @@
 """No lost updates in the online return: a save, removal or submission based on an older page is refused."""
 
-import datetime
 import re
 
 import pytest
@@ -8,22 +7,14 @@ from django.test import Client
 from django.urls import reverse
 
 from bluelight.accounts.models import Role
-from bluelight.returns import services
 from bluelight.returns.models import Return, ReturnItem, ReturnState
-from bluelight.returns.tests.conftest import good_row, xlsx_bytes
+from bluelight.returns.tests.conftest import good_row, south_east_round, xlsx_bytes
 from bluelight.returns.tests.test_return_pages import item_post, overview_url
 
 
 @pytest.fixture
 def round_(cast):
-    today = datetime.date.today()
-    return services.round_open(
-        name="Lost updates round",
-        opens_on=today,
-        closes_on=today + datetime.timedelta(days=30),
-        regions=["South East"],
-        notify=False,
-    )
+    return south_east_round("Lost updates round")
 
 
 @pytest.fixture
