@@ -139,6 +139,14 @@ class ItemAction(models.TextChoices):
     ENDED = "ended", _("Known collaboration that has ended")
 
 
+class ItemProgress(models.TextChoices):
+    """Where the editor is with one item of the task list (GOV.UK task list statuses)."""
+
+    NOT_STARTED = "not_started", _("Not yet started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+
+
 class ReturnItem(models.Model):
     """One collaboration as reported: the parsed values beside the original cells (`raw`).
 
@@ -196,6 +204,11 @@ class ReturnItem(models.Model):
     contact_name = models.CharField(_("contact name"), max_length=150, blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
     raw = models.JSONField(_("original values"), default=dict, blank=True)
+    # A pre-filled collaboration starts not started: the editor confirms, updates or ends each one.
+    progress = models.CharField(
+        _("progress"), max_length=12, choices=ItemProgress.choices, default=ItemProgress.COMPLETED
+    )
+    analyst_comment = models.TextField(_("comment from the analyst"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = version_field()

@@ -21,6 +21,7 @@ from bluelight.returns import emails, selectors, template
 from bluelight.returns.imports import item_version
 from bluelight.returns.models import (
     ItemAction,
+    ItemProgress,
     ItemPartner,
     Request,
     Return,
@@ -196,6 +197,7 @@ def return_start(*, round_: Round, organisation: Organisation, user=None) -> Ret
             return_obj=return_obj,
             reference=f"C{collaboration.pk}",
             action=ItemAction.CONFIRM,
+            progress=ItemProgress.NOT_STARTED,
             known_collaboration=collaboration,
             **selectors.item_values_from_collaboration(collaboration, organisation),
         )
