@@ -2,15 +2,15 @@
 
 from django.urls import path
 
-from bluelight.returns import views
+from bluelight.returns import round_views, views
 
 app_name = "returns"
 urlpatterns = [
     path("", views.my_requests, name="my_requests"),
-    path("rounds/", views.round_list, name="round_list"),
-    path("rounds/new/", views.round_create, name="round_create"),
-    path("rounds/<int:round_id>/", views.round_dashboard, name="round_dashboard"),
-    path("rounds/<int:round_id>/progress.svg", views.round_progress_chart, name="round_progress_chart"),
+    path("rounds/", round_views.round_list, name="round_list"),
+    path("rounds/new/", round_views.round_create, name="round_create"),
+    path("rounds/<int:round_id>/", round_views.round_dashboard, name="round_dashboard"),
+    path("rounds/<int:round_id>/progress.svg", round_views.round_progress_chart, name="round_progress_chart"),
     path("rounds/<int:round_id>/<slug:org>/", views.return_overview, name="return_overview"),
     path("rounds/<int:round_id>/<slug:org>/items/new/", views.item_edit, name="item_create"),
     path("rounds/<int:round_id>/<slug:org>/items/<int:item_id>/", views.item_edit, name="item_edit"),

@@ -1,4 +1,4 @@
-"""Round and return pages: analysts run rounds; organisation editors fill in their returns."""
+"""Return pages: organisation editors fill in their returns; analysts review them (rounds: round_views.py)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,19 +10,13 @@ from django.views.decorators.http import require_POST
 
 from bluelight.accounts import policy
 from bluelight.accounts.policy import Action
-from bluelight.core.forms import form_add_service_errors
 from bluelight.core.runs import run_waiting_for_worker
 from bluelight.core.versions import StaleVersion, version_missing_message, version_parse
 from bluelight.organisations.models import Organisation
 from bluelight.returns import imports, runs, selectors, services, uploads
-from bluelight.returns.forms import ItemForm, ReviewForm, RoundForm, UploadForm
+from bluelight.returns.forms import ItemForm, ReviewForm, UploadForm
 from bluelight.returns.models import ImportRun, Request, Return, ReturnItem, Round
 from bluelight.returns.sheet import SheetRefused, size_check
-
-
-def _round_for_analyst(user, round_id: int) -> Round:
-    policy.require(user, Action.MANAGE_ROUNDS)
-    return get_object_or_404(Round, pk=round_id)
 
 
 def _return_context(user, round_id: int, org_slug: str, action: str = Action.VIEW_RETURN):
@@ -44,49 +38,6 @@ def my_requests(request):
     if policy.can(request.user, Action.MANAGE_ROUNDS):
         return redirect("returns:round_list")
     return render(request, "returns/my_requests.html", {"rows": selectors.requests_for_editor(request.user)})
-
-
-@login_required
-def round_list(request):
-    policy.require(request.user, Action.MANAGE_ROUNDS)
-    return render(request, "returns/round_list.html", {"rows": selectors.round_summaries()})
-
-
-@login_required
-def round_create(request):
-    policy.require(request.user, Action.MANAGE_ROUNDS)
-    form = RoundForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            round_ = services.round_open(**data, user=request.user)
-        except ValidationError as exc:
-            form_add_service_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("%(name)s is open: %(n)d organisations asked.") % {"name": round_, "n": round_.requests.count()},
-            )
-            return redirect(round_)
-    return render(request, "returns/round_form.html", {"form": form})
-
-
-@login_required
-def round_dashboard(request, round_id: int):
-    round_ = _round_for_analyst(request.user, round_id)
-    if request.method == "POST" and request.POST.get("action") == "remind":
-        summary = services.round_remind(round_=round_)
-        messages.success(request, selectors.remind_message(summary))
-        return redirect(round_)
-    progress = selectors.round_progress(round_=round_)
-    return render(request, "returns/round_dashboard.html", {"round": round_, "progress": progress})
-
-
-@login_required
-def round_progress_chart(request, round_id: int):
-    round_ = _round_for_analyst(request.user, round_id)
-    svg = selectors.progress_chart_svg(selectors.round_progress(round_=round_))
-    return HttpResponse(svg, content_type="image/svg+xml")
 
 
 @login_required
