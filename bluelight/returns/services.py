@@ -68,8 +68,7 @@ def _describe_scope(types, countries, regions, organisations) -> str:
     return text[:300]
 
 
-@transaction.atomic
-def round_open(
+def round_check(
     *,
     name: str,
     opens_on: datetime.date,
@@ -80,9 +79,13 @@ def round_open(
     regions=(),
     organisations=(),
     user=None,
-    notify: bool = True,
-) -> Round:
-    """Create an open round with a request to every organisation in scope, and e-mail their editors."""
+) -> tuple[Round, list[Organisation]]:
+    """Everything that would stop a round opening, as field errors; returns the round, unsaved, and the
+    organisations it would ask (`round_scope`), so the page that asks "open it?" shows what `round_open` does.
+
+    A scope that asks nobody is refused with the other problems; alone, it is returned empty for the
+    check page to say so (`round_open` refuses it).
+    """
     errors: dict[str, list[str]] = {}
     name = " ".join(name.split())
     unknown_types = [t for t in types if t not in OrganisationType.values]
@@ -110,12 +113,46 @@ def round_open(
         if unknown_types
         else round_scope(on=opens_on, types=types, countries=countries, regions=regions, organisations=organisations)
     )
-    if not scope and not unknown_types:
-        errors.setdefault("scope", []).append(
-            _("No organisation matches the types, countries and regions chosen: widen the choice.")
-        )
     if errors:
+        if not scope and not unknown_types:
+            errors.setdefault("scope", []).append(_no_scope_message())
         raise ValidationError(errors)
+    return round_, scope
+
+
+def _no_scope_message() -> str:
+    return _("No organisation matches the types, countries and regions chosen: widen the choice.")
+
+
+@transaction.atomic
+def round_open(
+    *,
+    name: str,
+    opens_on: datetime.date,
+    closes_on: datetime.date,
+    guidance: str = "",
+    types=(),
+    countries=(),
+    regions=(),
+    organisations=(),
+    user=None,
+    notify: bool = True,
+) -> Round:
+    """Create an open round with a request to every organisation `round_check` finds in scope, and e-mail their
+    editors (those with none are asked all the same: the round's dashboard lists them)."""
+    round_, scope = round_check(
+        name=name,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        guidance=guidance,
+        types=types,
+        countries=countries,
+        regions=regions,
+        organisations=organisations,
+        user=user,
+    )
+    if not scope:
+        raise ValidationError({"scope": [_no_scope_message()]})
     round_.save()
     Request.objects.bulk_create([Request(round=round_, organisation=org) for org in scope])
     requests = list(round_.requests.select_related("organisation"))
