@@ -76,14 +76,10 @@ class ReviewForm(GovukMessages, forms.Form):
         label=_("What should the organisation change?"),
         required=False,
         widget=forms.Textarea,
-        help_text=_("Needed when you return it for changes; the editor sees this."),
+        help_text=_(
+            "Needed when you return it for changes, unless you commented on its collaborations; the editor sees this."
+        ),
     )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("decision") == "send_back" and not data.get("comment", "").strip():
-            self.add_error("comment", _("Say what the organisation should change."))
-        return data
 
 
 class UploadForm(GovukMessages, forms.Form):

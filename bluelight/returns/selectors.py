@@ -1,9 +1,11 @@
 """Reads for round and return pages: plain data the templates show; the known collaborations a return
-starts from; who answered a round (`round_progress`)."""
+starts from; whom opening a round asks and e-mails (`round_preview`); who answered a round and whom to chase
+(`round_progress`)."""
 
 from __future__ import annotations
 
 import datetime
+import hashlib
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -14,6 +16,7 @@ import altair as alt
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from bluelight.accounts import policy
 from bluelight.accounts.policy import Action
@@ -23,7 +26,8 @@ from bluelight.core.versions import merged_rows, merged_values
 from bluelight.organisations.models import Organisation, OrganisationType
 from bluelight.returns import emails, template
 from bluelight.returns.forms import PARTNER_FIELDS
-from bluelight.returns.models import Request, Return, ReturnState, Round
+from bluelight.returns.models import Request, Return, ReturnState, Round, RoundState
+from bluelight.returns.tasklist import task_list
 
 if TYPE_CHECKING:
     from bluelight.returns.services import RemindSummary
@@ -50,13 +54,38 @@ def round_summaries() -> list[dict]:
 
 
 def remind_message(summary: RemindSummary) -> str:
-    parts = [_("Reminders sent to %(n)d organisations.") % {"n": len(summary.reminded)}]
+    """What sending reminders did, naming who got one; those without an editor are counted, not listed (the
+    round's page lists them with how to add an editor)."""
+    if summary.reminded:
+        parts = [
+            ngettext(
+                "Reminder sent to %(n)d organisation (%(m)d e-mail): %(names)s.",
+                "Reminders sent to %(n)d organisations (%(m)d e-mails): %(names)s.",
+                len(summary.reminded),
+            )
+            % {"n": len(summary.reminded), "m": summary.messages, "names": ", ".join(summary.reminded)}
+        ]
+    else:
+        parts = [_("No reminders sent.")]
     if summary.already_today:
-        parts.append(_("%(n)d already reminded today.") % {"n": len(summary.already_today)})
-    if summary.no_editor:
+        n = len(summary.already_today)
         parts.append(
-            _("%(n)d have no editor to remind: %(names)s.")
-            % {"n": len(summary.no_editor), "names": ", ".join(summary.no_editor)}
+            ngettext(
+                "%(n)d organisation was already reminded today.",
+                "%(n)d organisations were already reminded today.",
+                n,
+            )
+            % {"n": n}
+        )
+    if summary.no_editor:
+        n = len(summary.no_editor)
+        parts.append(
+            ngettext(
+                "%(n)d organisation that has not answered has no editor, so no e-mail reaches it.",
+                "%(n)d organisations that have not answered have no editor, so no e-mail reaches them.",
+                n,
+            )
+            % {"n": n}
         )
     return " ".join(parts)
 
@@ -85,21 +114,22 @@ def progress_chart_svg(progress: RoundProgress) -> str:
 
 
 def return_page(user, round_, organisation, return_obj) -> dict:
-    items = []
-    if return_obj is not None:
-        items = list(
-            return_obj.items.select_related("theme", "lead_organisation", "known_collaboration")
-            .prefetch_related("partners__organisation")
-            .order_by("row_number", "pk")
-        )
+    tasks = task_list(return_obj)
     target = return_obj or Request.objects.get(round=round_, organisation=organisation)
     return {
         "round": round_,
         "organisation": organisation,
         "return": return_obj,
-        "items": items,
+        "tasks": tasks,
+        "items": tasks.items,
         "can_edit": policy.can(user, Action.EDIT_RETURN, target),
         "can_review": policy.can(user, Action.REVIEW_RETURN) and return_obj is not None,
+        # Filling in: the task list's links and actions (an analyst may edit too, but not a return waiting for review).
+        "editing": policy.can(user, Action.EDIT_RETURN, target)
+        and (return_obj is None or return_obj.is_editable_by_organisation),
+        "can_comment": policy.can(user, Action.REVIEW_RETURN)
+        and return_obj is not None
+        and return_obj.state == ReturnState.SUBMITTED,
         "state": return_obj.state if return_obj else NOT_STARTED,
     }
 
@@ -274,10 +304,17 @@ class ProgressRow:
     reminders_sent: int
     last_reminded_on: datetime.date | None
     has_editor: bool
+    notified_at: datetime.datetime | None = None
 
     @property
     def answered(self) -> bool:
         return self.state in (ReturnState.SUBMITTED, ReturnState.ACCEPTED)
+
+    @property
+    def last_contact(self) -> datetime.date | None:
+        """When its editors were last e-mailed: the request, or the latest reminder (None: never)."""
+        notified = timezone.localdate(self.notified_at) if self.notified_at else None
+        return max((d for d in (notified, self.last_reminded_on) if d), default=None)
 
 
 @dataclass
@@ -304,15 +341,44 @@ class RoundProgress:
     overall: Breakdown
     days_to_deadline: int
     timeline: list[tuple[datetime.date, int]]
+    today: datetime.date = datetime.date.min  # the day `to_remind` is decided for
 
     @property
     def without_editor(self) -> int:
         return sum(1 for r in self.rows if not r.has_editor)
 
     @property
+    def days_overdue(self) -> int:
+        return max(0, -self.days_to_deadline)
+
+    @property
     def to_chase(self) -> list[ProgressRow]:
-        order = {NOT_STARTED: 0, ReturnState.RETURNED: 1, ReturnState.DRAFT: 2}
-        return sorted((r for r in self.rows if not r.answered), key=lambda r: (order[r.state], r.organisation.name))
+        """Those that have not answered, most overdue first. Every organisation has the round's deadline, so:
+        not started, then drafts, then returns sent back for changes and not resubmitted; within each, the
+        longest since its editors were last e-mailed first (never e-mailed before all), then by name."""
+        order = {NOT_STARTED: 0, ReturnState.DRAFT: 1, ReturnState.RETURNED: 2}
+        return sorted(
+            (r for r in self.rows if not r.answered),
+            key=lambda r: (order[r.state], r.last_contact or datetime.date.min, r.organisation.name),
+        )
+
+    @property
+    def chase_by_email(self) -> list[ProgressRow]:
+        """Those to chase that have an editor to e-mail."""
+        return [r for r in self.to_chase if r.has_editor]
+
+    @property
+    def chase_no_editor(self) -> list[ProgressRow]:
+        """Those to chase that no e-mail reaches: no active editor with an address."""
+        return [r for r in self.to_chase if not r.has_editor]
+
+    @property
+    def to_remind(self) -> list[ProgressRow]:
+        """Who sending reminders now would e-mail (as `round_remind` decides): an open round's organisations
+        to chase that have an editor and were not reminded today."""
+        if self.round.state != RoundState.OPEN:
+            return []
+        return [r for r in self.chase_by_email if r.last_reminded_on != self.today]
 
     def as_json(self) -> dict:
         def breakdown(b: Breakdown) -> dict:
@@ -353,6 +419,7 @@ def round_progress(*, round_: Round, today: datetime.date | None = None) -> Roun
                 reminders_sent=request.reminders_sent,
                 last_reminded_on=request.last_reminded_on,
                 has_editor=bool(editors.get(request.organisation_id)),
+                notified_at=request.notified_at,
             )
         )
 
@@ -376,4 +443,52 @@ def round_progress(*, round_: Round, today: datetime.date | None = None) -> Roun
         overall=overall,
         days_to_deadline=round_.days_to_deadline(today),
         timeline=timeline,
+        today=today or timezone.localdate(),
+    )
+
+
+# --- opening a round ---------------------------------------------------------------------------
+
+
+@dataclass
+class RoundPreview:
+    """What opening a round does, from the organisations `services.round_check` finds in scope: whom it asks,
+    whom it e-mails (the addresses `emails.round_notify` writes to) and whom no e-mail reaches."""
+
+    round: Round
+    organisations: list[Organisation]
+    addresses: dict[int, list[str]]
+
+    @property
+    def emailed(self) -> list[tuple[Organisation, int]]:
+        """The organisations e-mailed, each with how many of its editors' addresses get the request."""
+        return [(o, len(self.addresses[o.pk])) for o in self.organisations if self.addresses.get(o.pk)]
+
+    @property
+    def no_editor(self) -> list[Organisation]:
+        return [o for o in self.organisations if not self.addresses.get(o.pk)]
+
+    @property
+    def address_count(self) -> int:
+        return sum(n for _org, n in self.emailed)
+
+    @property
+    def by_type(self) -> list[tuple[str, list[Organisation]]]:
+        """The organisations asked, grouped by type in the register's order of types."""
+        groups: dict[str, list[Organisation]] = defaultdict(list)
+        for organisation in self.organisations:
+            groups[organisation.type].append(organisation)
+        return [(str(label), groups[code]) for code, label in OrganisationType.choices if groups.get(code)]
+
+    @property
+    def fingerprint(self) -> str:
+        """Changes when whom the round asks or e-mails does, so a confirmation made on a stale page is asked again."""
+        text = ";".join(f"{o.pk}:{len(self.addresses.get(o.pk, []))}" for o in self.organisations)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def round_preview(*, round_: Round, organisations: list[Organisation]) -> RoundPreview:
+    """The check page's data for a round not yet opened (`round_`, unsaved, and its scope from `round_check`)."""
+    return RoundPreview(
+        round=round_, organisations=organisations, addresses=emails.editor_emails([o.pk for o in organisations])
     )

@@ -17,12 +17,12 @@ from django.utils.translation import gettext as _
 from bluelight.collaborations.models import Collaboration, Publication, Theme
 from bluelight.core.versions import StaleVersion, version_bump, version_check
 from bluelight.organisations.models import Organisation, OrganisationType
-from bluelight.returns import emails, selectors, template
+from bluelight.returns import emails, selectors, tasklist, template
 from bluelight.returns.imports import item_version
 from bluelight.returns.models import (
     ItemAction,
-    ItemProgress,
     ItemPartner,
+    ItemProgress,
     Request,
     Return,
     ReturnItem,
@@ -267,7 +267,11 @@ def return_submit(*, return_obj: Return, user=None, expected_version: int | None
         (ReturnState.DRAFT, ReturnState.RETURNED),
         _("This return has already been submitted."),
     )
-    problems = []
+    problems = [
+        _("%(ref)s %(title)s: confirm it, update it or mark it ended, then say you have finished with it.")
+        % {"ref": item.reference, "title": item.title}
+        for item in tasklist.incomplete_items(return_obj)
+    ]
     for item in return_obj.items.prefetch_related("partners"):
         if len(item.partners.all()) < 2:
             problems.append(
@@ -286,11 +290,17 @@ def return_submit(*, return_obj: Return, user=None, expected_version: int | None
 
 @transaction.atomic
 def return_send_back(*, return_obj: Return, comment: str, user=None) -> Return:
-    """An analyst returns a submitted return for changes, saying what to change."""
+    """An analyst returns a submitted return for changes, saying what to change: on the return, on its items, or both.
+
+    The collaborations commented on go back to in progress, so the editor opens each again before resubmitting.
+    """
     return_obj = Return.objects.select_for_update().get(pk=return_obj.pk)
-    if not comment.strip():
-        raise ValidationError({"comment": _("Say what the organisation should change.")})
+    if not comment.strip() and not return_obj.items.exclude(analyst_comment="").exists():
+        raise ValidationError(
+            {"comment": _("Say what the organisation should change, here or as a comment on a collaboration.")}
+        )
     _require_state(return_obj, (ReturnState.SUBMITTED,), _("Only a submitted return can be sent back."))
+    tasklist.items_reopen_commented(return_obj, user)
     return_obj.state = ReturnState.RETURNED
     return_obj.analyst_comment = comment.strip()
     version_bump(return_obj)

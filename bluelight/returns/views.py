@@ -10,8 +10,9 @@ from django.views.decorators.http import require_POST
 
 from bluelight.accounts import policy
 from bluelight.accounts.policy import Action
+from bluelight.core.forms import form_add_service_errors
 from bluelight.core.runs import run_waiting_for_worker
-from bluelight.core.versions import StaleVersion, version_missing_message, version_parse
+from bluelight.core.versions import StaleVersion, version_missing_message
 from bluelight.organisations.models import Organisation
 from bluelight.returns import imports, runs, selectors, services, uploads
 from bluelight.returns.forms import ItemForm, ReviewForm, UploadForm
@@ -96,61 +97,6 @@ def item_edit(request, round_id: int, org: str, item_id: int | None = None):
 
 @login_required
 @require_POST
-def item_remove(request, round_id: int, org: str, item_id: int):
-    round_, organisation, _request, return_obj = _return_context(request.user, round_id, org, Action.EDIT_RETURN)
-    item = get_object_or_404(ReturnItem, pk=item_id, return_obj=return_obj)
-    expected = version_parse(request.POST.get("version"))
-    if expected is None:
-        messages.error(request, version_missing_message("return"))
-        return redirect("returns:return_overview", round_.pk, organisation.slug)
-    try:
-        services.return_item_remove(item=item, user=request.user, expected_version=expected)
-    except StaleVersion as stale:
-        what = services.stale_summary(
-            stale, viewer=request.user, show_who=policy.can(request.user, Action.VIEW_HISTORY)
-        )
-        messages.error(
-            request,
-            _(
-                "%(title)s changed after you opened the return (%(what)s): nothing was removed. "
-                "Check it, then remove it again if you still mean to."
-            )
-            % {"title": item.title, "what": what},
-        )
-    else:
-        messages.success(request, _("Removed %(title)s from the return.") % {"title": item.title})
-    return redirect("returns:return_overview", round_.pk, organisation.slug)
-
-
-@login_required
-@require_POST
-def return_submit_view(request, round_id: int, org: str):
-    round_, organisation, _request, return_obj = _return_context(request.user, round_id, org, Action.EDIT_RETURN)
-    if return_obj is None:
-        raise Http404
-    expected = version_parse(request.POST.get("version"))
-    if expected is None:
-        messages.error(request, version_missing_message("return"))
-        return redirect("returns:return_overview", round_.pk, organisation.slug)
-    try:
-        services.return_submit(return_obj=return_obj, user=request.user, expected_version=expected)
-    except StaleVersion as stale:
-        what = services.stale_summary(
-            stale, viewer=request.user, show_who=policy.can(request.user, Action.VIEW_HISTORY)
-        )
-        messages.error(
-            request, _("The return changed after you opened it (%(what)s): check it and submit again.") % {"what": what}
-        )
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Your return has been submitted. Thank you."))
-    return redirect("returns:return_overview", round_.pk, organisation.slug)
-
-
-@login_required
-@require_POST
 def return_review(request, round_id: int, org: str):
     policy.require(request.user, Action.REVIEW_RETURN)
     round_, organisation, _request, return_obj = _return_context(request.user, round_id, org)
@@ -168,8 +114,12 @@ def return_review(request, round_id: int, org: str):
                 )
                 messages.success(request, _("Return sent back for changes."))
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        return redirect("returns:return_overview", round_.pk, organisation.slug)
+            if not hasattr(exc, "error_dict"):
+                messages.error(request, " ".join(exc.messages))
+                return redirect("returns:return_overview", round_.pk, organisation.slug)
+            form_add_service_errors(form, exc)  # sent back with nothing said: shown on the form
+        else:
+            return redirect("returns:return_overview", round_.pk, organisation.slug)
     context = selectors.return_page(request.user, round_, organisation, return_obj)
     context["review_form"] = form
     return render(request, "returns/return_overview.html", context, status=400)
