@@ -202,7 +202,7 @@ class CollaborationAdmin(PolicyAdminMixin, SimpleHistoryAdmin):
     autocomplete_fields = ("primary_theme", "secondary_themes")
     readonly_fields = ("services", "merged_into", "uid", "is_demo", "created_at", "updated_at")
     fieldsets = (
-        (None, {"fields": ("title", "description", "status", "status_reason", "scope", "lessons")}),
+        (None, {"fields": ("title", "description", "status", "status_reason", "scope", "lessons", "language")}),
         (_("Themes"), {"fields": ("primary_theme", "secondary_themes")}),
         (_("Dates"), {"fields": (("start_date", "start_precision"), ("end_date", "end_precision"))}),
         (

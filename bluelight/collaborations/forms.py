@@ -140,6 +140,7 @@ class CollaborationAdminForm(forms.ModelForm):
             "end_date",
             "end_precision",
             "publication",
+            "language",
         ]
 
     def clean(self):

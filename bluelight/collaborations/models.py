@@ -3,6 +3,7 @@
 import datetime
 import uuid
 
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -125,6 +126,14 @@ class Collaboration(models.Model):
     )
     publication = models.CharField(
         _("publication"), max_length=10, choices=Publication.choices, default=Publication.DRAFT
+    )
+    # Pages in the other language mark the record's text with this language (core/templatetags/languages.py).
+    language = models.CharField(
+        _("language of the text"),
+        max_length=5,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text=_("The language the title, description and lessons are written in."),
     )
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="absorbed", editable=False

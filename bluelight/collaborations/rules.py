@@ -60,6 +60,7 @@ class CollaborationData:
     end_precision: str = "year"
     lessons: str = ""
     publication: str = "draft"
+    language: str = "en"
     benefits: list[BenefitData] = field(default_factory=list)
     outcomes: list[OutcomeData] = field(default_factory=list)
     contacts: list[ContactData] = field(default_factory=list)

@@ -104,6 +104,7 @@ _SCALAR_FIELDS = (
     "end_precision",
     "lessons",
     "publication",
+    "language",
 )
 
 
