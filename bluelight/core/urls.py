@@ -1,4 +1,4 @@
-"""The pages every public service has: accessibility statement, privacy notice, cookies and contact."""
+"""The pages every public service has (accessibility, privacy, cookies, contact) and the language switch."""
 
 from django.urls import path
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("privacy/", views.privacy_notice, name="privacy"),
     path("cookies/", views.cookies, name="cookies"),
     path("contact/", views.contact, name="contact"),
+    path("language/<str:code>/", views.language_choose, name="language"),
 ]

@@ -1,4 +1,5 @@
-"""Project-wide views: the health check, and the accessibility, privacy, cookies and contact pages every service has.
+"""Project-wide views: the health check, the language switch, and the accessibility, privacy, cookies and contact
+pages every service has.
 
 Their facts (cookie names and lifetimes, how long sign-in records are kept, who to write to) come from the
 settings, so they stay true to the installation."""
@@ -9,9 +10,10 @@ from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -41,6 +43,7 @@ def healthz(request):
 def duration_text(seconds: int) -> str:
     """A setting's length of time in words, in the largest whole unit: "12 hours", "52 weeks", "15 minutes"."""
     for unit_seconds, singular, plural in (
+        (365 * 86400, "%(count)d year", "%(count)d years"),
         (7 * 86400, "%(count)d week", "%(count)d weeks"),
         (86400, "%(count)d day", "%(count)d days"),
         (3600, "%(count)d hour", "%(count)d hours"),
@@ -104,19 +107,45 @@ def essential_cookies() -> list[dict]:
                 "expires": _("when the next page has shown the message, or when you close your browser"),
             }
         )
-    try:  # the language cookie exists only where people can choose a language (Django's set_language view)
-        reverse("set_language")
-    except NoReverseMatch:
-        pass
-    else:
-        cookies.append(
-            {
-                "name": settings.LANGUAGE_COOKIE_NAME,
-                "purpose": _("Remembers the language you chose for the service."),
-                "expires": _lifetime(settings.LANGUAGE_COOKIE_AGE),
-            }
-        )
+    cookies.append(
+        {
+            "name": settings.LANGUAGE_COOKIE_NAME,
+            "purpose": _(
+                "Remembers the language you chose for the service, English or Welsh. Set only when you choose one "
+                "with the language links at the top of the page."
+            ),
+            "expires": _lifetime(settings.LANGUAGE_COOKIE_AGE),
+        }
+    )
     return cookies
+
+
+@never_cache
+def language_choose(request, code: str):
+    """The language switch: keep `code` in the language cookie and go back to the page the link was on.
+
+    A link rather than Django's `set_language` (a POST form): a form on every page would set the CSRF
+    cookie for every reader, and the public pages set no cookies until someone signs in or chooses.
+    `next` is followed only to this site, so the link cannot send people elsewhere.
+    """
+    if code not in dict(settings.LANGUAGES):
+        raise Http404
+    target = request.GET.get("next", "")
+    safe = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    response = HttpResponseRedirect(target if safe else reverse("explorer:home"))
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response
 
 
 def _service(**context) -> dict:

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.template.loader import render_to_string
 from django.test import Client
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from bluelight.accounts.middleware import LAST_SEEN_AT
 from bluelight.core.views import duration_text
@@ -40,6 +40,7 @@ def assert_service_furniture(html: str, where: str) -> None:
     ]:
         assert f'<a class="govuk-footer__link" href="{reverse(name)}">{text}</a>' in footer, f"{where}: no {text} link"
     header = _header(html)
+    assert 'class="govuk-language-navigation"' in header, f"{where}: no language switch"
     assert '<strong class="govuk-tag govuk-phase-banner__content__tag">Beta</strong>' in header, f"{where}: no banner"
     assert f'href="{reverse("core:contact")}#feedback">give your feedback</a>' in header, f"{where}: no feedback link"
 
@@ -92,19 +93,14 @@ def cookies_set_by_using_the_service(username: str) -> set[str]:
     signed_out = visit(client.get(reverse("returns:my_requests")))
     assert signed_out.status_code == 302
     assert "signed out because you had not used the service" in visit(client.get(signed_out.url)).content.decode()
-    try:
-        set_language = reverse("set_language")
-    except NoReverseMatch:
-        pass
-    else:  # where people can choose a language, choose one
-        visit(client.post(set_language, {"language": "cy", "next": "/"}))
+    visit(client.get(reverse("core:language", args=["cy"]), {"next": "/"}))  # the language switch
     return seen
 
 
 def test_the_cookies_page_lists_exactly_the_cookies_the_service_sets(client, cast):
     seen = cookies_set_by_using_the_service(cast.editor_a.username)
 
-    assert {"sessionid", "csrftoken", "messages"} <= seen
+    assert {"sessionid", "csrftoken", "messages", "django_language"} <= seen
     assert cookies_listed(client) == seen
 
 
@@ -132,11 +128,13 @@ def test_cookie_lifetimes_come_from_the_settings(client, db, settings):
     settings.SESSION_IDLE_TIMEOUT = 30 * 60
     settings.SESSION_COOKIE_AGE = 8 * 60 * 60
     settings.CSRF_COOKIE_AGE = 2 * 7 * 24 * 60 * 60
+    settings.LANGUAGE_COOKIE_AGE = 2 * 365 * 24 * 60 * 60
 
     html = client.get(reverse("core:cookies")).content.decode()
 
     assert "when you sign out, after 30 minutes without using the service, or 8 hours after you signed in" in html
     assert "Expires: after 2 weeks" in html
+    assert "Expires: after 2 years" in html
 
 
 def test_contact_address_and_operator_come_from_the_settings(client, db, settings):
@@ -186,7 +184,8 @@ def test_accessibility_statement_follows_the_model_statement(client, db):
 @pytest.mark.parametrize(
     ("seconds", "words"),
     [(60, "1 minute"), (90, "2 minutes"), (900, "15 minutes"), (3600, "1 hour"), (5400, "90 minutes"),
-     (7200, "2 hours"), (86400, "1 day"), (172800, "2 days"), (604800, "1 week"), (31449600, "52 weeks")],
+     (7200, "2 hours"), (86400, "1 day"), (172800, "2 days"), (604800, "1 week"), (31449600, "52 weeks"),
+     (31536000, "1 year"), (2 * 31536000, "2 years")],
 )
 def test_durations_are_written_in_their_largest_whole_unit(seconds, words):
     assert duration_text(seconds) == words
