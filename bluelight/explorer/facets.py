@@ -44,6 +44,7 @@ class Facet:
     values: list[FacetValue]
     hint: str = ""
     open: bool = False  # shown unfolded: it has a value chosen, or few values
+    record_text: bool = False  # its values' labels are records' text (names), in English, not translated labels
 
     @property
     def selected(self) -> list[FacetValue]:
@@ -58,6 +59,7 @@ class Tag:
     facet_label: str
     label: str
     remove_href: str
+    record_text: bool = False  # the label is a record's text (a name), in English
 
 
 @dataclass
@@ -261,6 +263,7 @@ def collaboration_facets(filterset: CollaborationFilter, *, total: int, base_url
             _("Theme"),
             _theme_values(count_theme(records("theme")), mine("theme")),
             hint=_("A theme counts its sub-themes, as main or secondary theme"),
+            record_text=True,
         ),
         Facet(
             "service",
@@ -291,6 +294,7 @@ def collaboration_facets(filterset: CollaborationFilter, *, total: int, base_url
                 mine("organisation"),
                 keep_empty=False,
             ),
+            record_text=True,
         ),
         Facet(
             "organisation_type",
@@ -306,6 +310,7 @@ def collaboration_facets(filterset: CollaborationFilter, *, total: int, base_url
             _("Region"),
             _values(REGION_CHOICES, count_region(records("region")), mine("region")),
             hint=_("Where one of the partners is based"),
+            record_text=True,
         ),
         Facet("country", _("Country"), _values(Country.choices, count_country(records("country")), mine("country"))),
         Facet("status", _("Status"), _values(Status.choices, count_status(records("status")), mine("status"))),
@@ -347,6 +352,7 @@ def collaboration_facets(filterset: CollaborationFilter, *, total: int, base_url
             _("Edition"),
             _values(editions, count_edition(records("edition")), mine("edition")),
             hint=_("Records in a published edition"),
+            record_text=True,
         ),
     ]
     for facet in facets:
@@ -355,12 +361,14 @@ def collaboration_facets(filterset: CollaborationFilter, *, total: int, base_url
     labels = {f.name: {v.value: v.label for v in f.values} for f in facets}
     labels["main_theme"] = {t.code: t.name for t in Theme.objects.filter(code__in=mine("main_theme"))}
     facet_labels = {f.name: f.label for f in facets} | {"main_theme": _("Main theme")}
+    record_text = {f.name for f in facets if f.record_text} | {"main_theme"}
     readings = filterset.readings()
     tags = []
     for name, values in chosen.items():
         for value in values:
             href = base_url + _without(params, name, value, readings)
-            tags.append(Tag(name, facet_labels[name], labels[name].get(str(value), str(value)), href))
+            label = labels[name].get(str(value), str(value))
+            tags.append(Tag(name, facet_labels[name], label, href, record_text=name in record_text))
     return FacetCounts(facets=facets, tags=tags)
 
 

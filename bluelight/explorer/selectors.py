@@ -16,6 +16,8 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -33,6 +35,7 @@ from bluelight.collaborations.models import (
 )
 from bluelight.collaborations.search import search_highlight
 from bluelight.collaborations.selectors import collaboration_history, collaborations_version, figures_cached
+from bluelight.core.languages import text_in_language
 from bluelight.explorer.facets import collaboration_facets
 from bluelight.explorer.filters import SORT_CHOICES, CollaborationFilter, OrganisationFilter
 from bluelight.organisations.models import Organisation, OrganisationType, Service
@@ -147,7 +150,8 @@ class CollaborationListData:
     tags: list = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     sort: str = "title"
-    description: str = ""  # "42 collaborations about Co-responding in South West", for the heading and title
+    description: str = ""  # "42 collaborations about Co-responding in South West", for the page's title
+    description_html: str = ""  # the same for its heading, names from records marked with their language
     sort_links: list[dict] = field(default_factory=list)
     kept: list[tuple[str, str]] = field(default_factory=list)  # values the form keeps without a checkbox for them
     # For the public: the key under which the rendered filter panel is kept (275 checkboxes take
@@ -232,6 +236,7 @@ def collaboration_list_data(*, user, params, page_number=None, base_url="") -> C
                 marked(collaboration)
     data.is_filtered = bool(data.tags or query)
     data.description = list_description(page.paginator.count, counts.tags, query)
+    data.description_html = list_description(page.paginator.count, counts.tags, query, marked=True)
     data.sort_links = _sort_links(params, base_url, data.sort, searching=bool(query))
     chosen = filterset.chosen()
     data.kept = [("main_theme", value) for value in chosen.get("main_theme", [])]
@@ -276,18 +281,25 @@ DESCRIPTION_WORDS = {
 }
 
 
-def list_description(count: int, tags: list, query: str) -> str:
-    """The count and the filters in words: '42 collaborations about Co-responding in South West'."""
-    words = [ngettext("%(count)s collaboration", "%(count)s collaborations", count) % {"count": f"{count:,}"}]
+def list_description(count: int, tags: list, query: str, *, marked: bool = False) -> str:
+    """The count and the filters in words: '42 collaborations about Co-responding in South West'.
+
+    `marked`: as HTML for the page's heading, the names taken from records (themes, organisations, regions,
+    editions) marked with their own language where it is not the page's (`<span lang="en">` on a Welsh page).
+    """
+    text = conditional_escape if marked else str
+    words = [text(ngettext("%(count)s collaboration", "%(count)s collaborations", count) % {"count": f"{count:,}"})]
     if query:
-        words.append(_("matching ‘%(query)s’") % {"query": query})
+        words.append(text(_("matching ‘%(query)s’") % {"query": query}))
     by_facet: dict[str, list[str]] = {}
     for tag in tags:
-        by_facet.setdefault(tag.facet, []).append(tag.label)
+        label = text_in_language(tag.label) if marked and tag.record_text else text(tag.label)
+        by_facet.setdefault(tag.facet, []).append(label)
     for facet, labels in by_facet.items():
-        joined = _(" or ").join(labels) if len(labels) < 3 else ", ".join(labels[:-1]) + _(" or ") + labels[-1]
-        words.append(str(DESCRIPTION_WORDS[facet]) % {"values": joined})
-    return " ".join(words)
+        either = text(_(" or "))
+        joined = either.join(labels) if len(labels) < 3 else text(", ").join(labels[:-1]) + either + labels[-1]
+        words.append(text(str(DESCRIPTION_WORDS[facet])) % {"values": joined})
+    return mark_safe(" ".join(words)) if marked else " ".join(words)  # noqa: S308 - every part is escaped above
 
 
 # Collaboration detail
