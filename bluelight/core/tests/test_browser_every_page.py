@@ -235,12 +235,38 @@ def _editor_pages(visits: Visits, world, tmp_path) -> None:
     visits.visit(f"/returns/rounds/{round_.pk}/", status=403)
 
 
+def _round_check_page(visits: Visits) -> None:
+    """The round form filled in, its check page (nothing in scope, then the South East), and back to the form."""
+    page = visits.page
+    page.get_by_label("Name of the round").fill("Autumn 2026 call for examples")
+    page.get_by_label("Opens on").fill(datetime.date.today().isoformat())
+    page.get_by_label("Closes on").fill((datetime.date.today() + datetime.timedelta(days=30)).isoformat())
+    regions = page.get_by_role("group", name="Regions")
+    page.get_by_label("Other organisation").check()
+    regions.get_by_label("Wales").check()
+    visits.submit("/returns/rounds/new/ check: nobody in scope", "Continue", "No organisation is in scope")
+    page.get_by_role("button", name="Change the round").click()
+    page.get_by_label("Other organisation").uncheck()
+    regions.get_by_label("Wales").uncheck()
+    regions.get_by_label("South East").check()
+    page.get_by_label("Also ask these organisations").fill(
+        "Police and Crime Commissioner for Surrey\nPolice and Crime Commissioner for Kent"
+    )
+    visits.submit("/returns/rounds/new/ check", "Continue", "Who will be e-mailed")
+    expect(page.get_by_test_id("round-details")).to_contain_text("Police and Crime Commissioner for Kent")
+    page.get_by_role("button", name="Change the round").click()
+    expect(page.get_by_label("Also ask these organisations")).to_have_value(
+        "Police and Crime Commissioner for Surrey\nPolice and Crime Commissioner for Kent"
+    )
+
+
 def _analyst_pages(visits: Visits, world) -> None:
     page, round_ = visits.page, world.round
     sign_in(page, "analyst")
     visits.visit("/returns/rounds/")
     visits.visit("/returns/rounds/new/")
-    visits.submit("/returns/rounds/new/ posted empty", "Open the round", "There is a problem")
+    visits.submit("/returns/rounds/new/ posted empty", "Continue", "There is a problem")
+    _round_check_page(visits)
     visits.visit(f"/returns/rounds/{round_.pk}/")
     visits.visit(f"/returns/rounds/{round_.pk}/surrey_frs/")
     visits.submit(f"/returns/rounds/{round_.pk}/surrey_frs/review/ posted empty", "Record the decision", "problem")

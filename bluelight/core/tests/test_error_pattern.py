@@ -17,7 +17,7 @@ from bluelight.explorer.tests.test_browser_explorer import axe_report
 from bluelight.insights.tests.duty_world import opportunity_make
 from bluelight.returns import services as returns_services
 from bluelight.returns.models import Round
-from bluelight.returns.tests.conftest import csv_bytes, good_row, south_east_round
+from bluelight.returns.tests.conftest import csv_bytes, good_row, round_open_through_the_pages, south_east_round
 
 DATE_EXAMPLE = "must be a real date, for example 27 3 2024"
 # Words of the spreadsheet's messages that have no place on a web form of separate boxes.
@@ -67,9 +67,8 @@ def test_opening_a_round_empty_and_with_a_date_that_is_not_one(client, cast):
 
 def test_a_round_opens_with_dates_typed_day_first_as_the_messages_suggest(client, cast):
     client.force_login(cast.analyst)
-    response = client.post(
-        reverse("returns:round_create"),
-        {"name": "Autumn", "opens_on": "27 3 2030", "closes_on": "30/4/2030", "regions": ["South East"]},
+    _check, response = round_open_through_the_pages(
+        client, {"name": "Autumn", "opens_on": "27 3 2030", "closes_on": "30/4/2030", "regions": ["South East"]}
     )
     assert response.status_code == 302
     round_ = Round.objects.get(name="Autumn")

@@ -315,6 +315,26 @@ NAMED_CASES = [
         },
     ),
     (
+        "round confirmed with a forged fingerprint",
+        "analyst",
+        "returns/rounds/new/",
+        {
+            "name": "Fuzz",
+            "opens_on": "2026-06-01",
+            "closes_on": "2026-06-30",
+            "regions": ["South East", "\x00"],
+            "confirm": ["yes", "no"],
+            "expected": "\x00" * 50,
+        },
+    ),
+    (
+        "round check changed with an unknown type",
+        "analyst",
+        "returns/rounds/new/",
+        {"name": HUGE, "opens_on": "1e309", "types": ["nope", HUGE], "change": "yes", "confirm": "yes"},
+    ),
+    ("reminders with two actions", "analyst", "returns/rounds/{round_id}/", {"action": ["remind", "\x00"]}),
+    (
         "return review with an unknown decision",
         "analyst",
         "returns/rounds/{round_id}/surrey_frs/",

@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+from html.parser import HTMLParser
 
 import openpyxl
 import pytest
@@ -73,6 +74,40 @@ def south_east_round(name: str, *, days: int = 30):
     return services.round_open(
         name=name, opens_on=today, closes_on=today + datetime.timedelta(days=days), regions=["South East"], notify=False
     )
+
+
+class _CheckPageForm(HTMLParser):
+    """The hidden fields of the round check page's form, as a browser sends them."""
+
+    def __init__(self):
+        super().__init__()
+        self.fields: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "input" and attrs.get("type") == "hidden" and attrs.get("name") != "csrfmiddlewaretoken":
+            self.fields.append((attrs["name"], attrs.get("value") or ""))
+
+
+def check_page_fields(response) -> dict[str, list[str]]:
+    """The round check page's hidden fields (the form's values and the fingerprint), name -> values."""
+    parser = _CheckPageForm()
+    parser.feed(response.content.decode())
+    fields: dict[str, list[str]] = {}
+    for name, value in parser.fields:
+        fields.setdefault(name, []).append(value)
+    return fields
+
+
+def round_open_through_the_pages(client, data: dict):
+    """Fill in the round form, then press "Open the round" on the check page as a browser would (sending its
+    hidden fields); returns (the check page, the answer to opening)."""
+    from django.urls import reverse
+
+    url = reverse("returns:round_create")
+    check = client.post(url, data)
+    assert check.status_code == 200 and 'name="confirm"' in check.content.decode(), "no check page to confirm"
+    return check, client.post(url, {**check_page_fields(check), "confirm": "yes"})
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from django.urls import reverse
 from bluelight.collaborations.tests.factories import make_collaboration
 from bluelight.returns import services
 from bluelight.returns.models import Request, Return, ReturnItem, ReturnState, Round
-from bluelight.returns.tests.conftest import csv_bytes, good_row
+from bluelight.returns.tests.conftest import csv_bytes, good_row, round_open_through_the_pages
 
 
 @pytest.fixture
@@ -51,8 +51,8 @@ def test_analyst_opens_a_round_for_all_forces_in_a_region_from_the_web(
     client.force_login(cast.analyst)
     today = datetime.date.today()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("returns:round_create"),
+        _check, response = round_open_through_the_pages(
+            client,
             {
                 "name": "Autumn call",
                 "opens_on": today.isoformat(),

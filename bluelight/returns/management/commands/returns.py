@@ -193,9 +193,9 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(summary.as_json()))
             return
+        reminded = f": {', '.join(summary.reminded)}." if summary.reminded else "."
+        self.stdout.write(f"Reminded {len(summary.reminded)} organisations ({summary.messages} e-mails){reminded}")
         self.stdout.write(
-            f"Reminded {len(summary.reminded)} organisations ({summary.messages} e-mails); "
-            f"{len(summary.already_today)} already reminded today; {len(summary.no_editor)} have no editor."
+            f"{len(summary.already_today)} already reminded today; {len(summary.no_editor)} have no editor, so no "
+            "e-mail reaches them (an administrator adds one: Manage records, Users, Add user; --json lists them)."
         )
-        for name in summary.no_editor:
-            self.stdout.write(f"  no editor to remind: {name}")
