@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 SIGNED_IN_AT = "bluelight_signed_in_at"
 LAST_SEEN_AT = "bluelight_last_seen_at"
@@ -17,9 +18,9 @@ LAST_SEEN_RESOLUTION = 60
 def _duration(seconds: int) -> str:
     if seconds % 3600 == 0:
         hours = seconds // 3600
-        return _("%(count)d hour") % {"count": hours} if hours == 1 else _("%(count)d hours") % {"count": hours}
+        return ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours}
     minutes = max(1, round(seconds / 60))
-    return _("%(count)d minute") % {"count": minutes} if minutes == 1 else _("%(count)d minutes") % {"count": minutes}
+    return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
 
 
 def session_start(sender, request, user, **kwargs) -> None:
