@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench install lint setup clean
+.PHONY: run test bench install lint setup clean translations
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -32,6 +32,14 @@ lint: install
 
 test: install lint
 	$(BIN)/pytest -n 2 --dist loadgroup -q
+
+# The Welsh catalogue: every string of the code and templates into bluelight/locale/cy/LC_MESSAGES/django.po
+# (translations already there are kept), then compiled into the django.mo Django reads. Commit both: msgfmt
+# may be missing where the service runs. Needs GNU gettext (Debian/Ubuntu: sudo apt-get install gettext).
+# core/tests/test_translations.py makes the catalogue again with the same ignore list and compares.
+translations: install
+	$(BIN)/bluelight makemessages --locale cy --ignore "bluelight/demo/*" --ignore "*/tests/*" --ignore node_modules --ignore var
+	cd bluelight && $(abspath $(BIN))/bluelight compilemessages --locale cy
 
 bench: install
 	$(BIN)/python -m bench
