@@ -10,6 +10,7 @@ from bluelight.collaborations.tests.factories import make_collaboration
 from bluelight.organisations.models import Organisation
 from bluelight.returns import selectors, services
 from bluelight.returns.models import ItemAction, Request, Return, ReturnState, Round
+from bluelight.returns.tests.conftest import items_complete
 
 OPENS, CLOSES = datetime.date(2026, 6, 1), datetime.date(2026, 6, 30)
 
@@ -72,7 +73,7 @@ def test_a_return_starts_prefilled_with_the_organisations_known_collaborations(r
 def test_submit_send_back_and_accept_move_the_return_through_its_states(register, org):
     make_collaboration("surrey_police", "surrey_frs")
     round_ = open_round(regions=["South East"])
-    return_obj = services.return_start(round_=round_, organisation=org("surrey_police"))
+    return_obj = items_complete(services.return_start(round_=round_, organisation=org("surrey_police")))
     services.return_submit(return_obj=return_obj)
     with pytest.raises(ValidationError, match="already been submitted"):
         services.return_submit(return_obj=return_obj)
