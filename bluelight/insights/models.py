@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -217,7 +218,7 @@ class DutyNotification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.organisation} ({self.notified_on:%-d %B %Y})"
+        return f"{self.organisation} ({date_format(self.notified_on, 'j F Y')})"  # the month in the page's language
 
 
 def duty_upload_to(instance, filename: str) -> str:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from bluelight.returns.models import Request, Round
@@ -43,7 +44,7 @@ def round_notify(*, round_: Round, requests: list[Request], reminder: bool) -> i
         context = {
             "round": round_.name,
             "org": request.organisation.name,
-            "closes": round_.closes_on.strftime("%-d %B %Y"),
+            "closes": date_format(round_.closes_on, "j F Y"),  # the month in the e-mail's language
             "link": link,
         }
         if reminder:
