@@ -35,6 +35,7 @@ def entry_data(collaboration: Collaboration) -> dict:
     return {
         "title": collaboration.title,
         "description": collaboration.description,
+        "language": collaboration.language,  # of the title and description: reports mark them with it (lang)
         "status": collaboration.status,
         "scope": collaboration.scope,
         "start": collaboration.start_display,
