@@ -7,6 +7,8 @@ import datetime
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from bluelight.editions.report.language import Phrase, phrase
+
 
 def collaborations() -> str:
     return _("Collaborations: published records of joint work, each counted once however many partners reported it.")
@@ -33,12 +35,16 @@ def services() -> str:
     )
 
 
-def growth(baseline: str) -> str:
-    return _(
-        "Since %(baseline)s: collaborations are matched by their stable identifier, which they keep when records "
-        "are merged. New, continuing, ended since then and had already ended at the baseline add up to the "
-        "collaborations in this edition; those in %(baseline)s but not in this edition are counted apart."
-    ) % {"baseline": baseline}
+def growth(baseline: str) -> Phrase:
+    """The baseline's name keeps its language mark (a `RecordText`) in a page written in another language."""
+    return phrase(
+        _(
+            "Since %(baseline)s: collaborations are matched by their stable identifier, which they keep when records "
+            "are merged. New, continuing, ended since then and had already ended at the baseline add up to the "
+            "collaborations in this edition; those in %(baseline)s but not in this edition are counted apart."
+        ),
+        baseline=baseline,
+    )
 
 
 def headlines(day: datetime.date) -> dict[str, str]:

@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from bluelight.editions.report.language import DEFAULT_LANGUAGE
+
 
 class EditionManager(models.Manager):
     def get_queryset(self):
@@ -108,6 +110,14 @@ class ReportRun(models.Model):
     def directory(self):
         return Path(settings.VAR_DIR) / "reports" / str(self.pk)
 
-    def path(self, kind: str):
-        """The file of this run in `kind` (html, pdf or xlsx)."""
-        return self.directory / f"overview.{kind}"
+    def path(self, kind: str, language: str = DEFAULT_LANGUAGE):
+        """The file of this run in `kind` (html, pdf, xlsx or page) and `language` (a run before reports were
+        written in several languages has the default language's files only)."""
+        return self.directory / report_file_name(kind, language)
+
+
+def report_file_name(kind: str, language: str = DEFAULT_LANGUAGE) -> str:
+    """overview.pdf, and overview.cy.pdf in another language; the web page's body page.html, page.cy.html. The
+    default language keeps the names runs had before there were others, so older runs are read as they were."""
+    stem, suffix = ("page", "html") if kind == "page" else ("overview", kind)
+    return f"{stem}.{suffix}" if language == DEFAULT_LANGUAGE else f"{stem}.{language}.{suffix}"

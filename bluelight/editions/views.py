@@ -2,6 +2,7 @@
 
 import hashlib
 import tempfile
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages
@@ -22,7 +23,15 @@ from bluelight.core.runs import run_waiting_for_worker
 from bluelight.editions import datapackage, definitions
 from bluelight.editions.forms import EditionPublishForm, ReportRequestForm
 from bluelight.editions.models import Edition, ReportRun, ReportState
-from bluelight.editions.report.runs import latest_report, report_page_body, report_request, report_states
+from bluelight.editions.report.language import DEFAULT_LANGUAGE, record, report_language
+from bluelight.editions.report.runs import (
+    latest_report,
+    report_downloads,
+    report_kind_parse,
+    report_page_body,
+    report_request,
+    report_states,
+)
 from bluelight.editions.selectors import edition_preview
 from bluelight.editions.services import edition_check, edition_publish
 
@@ -38,6 +47,8 @@ def edition_list(request):
     states = report_states(editions)
     for edition in editions:
         edition.report_state = states[edition.pk]
+        if edition.report_state == "ready":  # the PDF in the page's language if the report is written in it
+            edition.report_pdf = report_downloads(latest_report(edition), _file_url(edition.slug))[0]
     return render(
         request,
         "editions/edition_list.html",
@@ -54,10 +65,12 @@ def edition_detail(request, slug: str):
         "edition": edition,
         "report": report,
         "definitions": definitions.headlines(edition.as_of),
-        "growth_definition": definitions.growth(comparison["with"]) if comparison else "",
+        "growth_definition": definitions.growth(record(comparison["with"])) if comparison else "",
         "producing": edition.reports.filter(state__in=[ReportState.QUEUED, ReportState.RUNNING]).exists(),
         "can_publish": can_publish,
     }
+    if report:
+        context.update(_downloads(report, _file_url(slug)))
     if can_publish:
         context["form"] = ReportRequestForm(edition=edition)
         context["runs"] = edition.reports.select_related("compare_with")[:10]
@@ -65,21 +78,44 @@ def edition_detail(request, slug: str):
 
 
 def report_file(request, slug: str, kind: str):
-    """The newest finished report of an edition, at a stable address: /editions/<slug>/overview.pdf."""
+    """The newest finished report of an edition, at a stable address: /editions/<slug>/overview.pdf (English),
+    overview.cy.pdf (Welsh), overview.xlsx; overview.html is the web page, in the language the browser asks for."""
     edition = get_object_or_404(Edition, slug=slug)
     run = latest_report(edition)
-    if run is None or kind not in CONTENT_TYPES:
+    parsed = report_kind_parse(kind)
+    if run is None or parsed is None or parsed[0] not in CONTENT_TYPES:
         raise Http404(_("The overview report of this edition has not been produced yet."))
-    if kind == "html":
-        files = {k: reverse("editions:report_file", args=[edition.slug, k]) for k in ("pdf", "xlsx")}
-        return _report_page(request, run, files)
-    return _report_response(run, kind, f"{edition.slug}-overview.{kind}")
+    if parsed[0] == "html":
+        return _report_page(request, run, _file_url(edition.slug))
+    return _report_response(run, *parsed, filename=f"{edition.slug}-overview.{kind}")
 
 
-def _report_page(request, run: ReportRun, files: dict[str, str]):
-    """The report in the service's layout (header, breadcrumbs, `<main>`), styled by its own stylesheet."""
-    context = {"edition": run.edition, "run": run, "body": report_page_body(run), "files": files}
-    return render(request, "editions/report_page.html", context)
+def _file_url(slug: str) -> Callable[[str], str]:
+    """The address of a file of an edition's newest report, from its kind ("pdf", "cy.pdf", "xlsx", "html")."""
+    return lambda kind: reverse("editions:report_file", args=[slug, kind])
+
+
+def _run_file_url(run_id: int) -> Callable[[str], str]:
+    """The address of a file of one run (analysts'), from its kind."""
+    return lambda kind: reverse("editions:run_file", args=[run_id, kind])
+
+
+def _report_page(request, run: ReportRun, url: Callable[[str], str]):
+    """The report in the service's layout (header, breadcrumbs, `<main>`), styled by its own stylesheet, in the
+    request's language if the run has the report in it (else in the default language, marked as such)."""
+    body, body_language = report_page_body(run, report_language())
+    context = {"edition": run.edition, "run": run, "body": body, "body_language": body_language}
+    return render(request, "editions/report_page.html", context | _downloads(run, url))
+
+
+def _downloads(run: ReportRun, url: Callable[[str], str]) -> dict:
+    """What editions/includes/report_downloads.html lists: the PDFs by language, and the spreadsheet annex."""
+    return {
+        "pdf_links": report_downloads(run, url),
+        "annex": url("xlsx"),
+        "annex_language": DEFAULT_LANGUAGE,
+        "page_language": report_language(),
+    }
 
 
 @cache_control(public=True, max_age=3600)
@@ -90,11 +126,16 @@ def report_stylesheet(request):
     return HttpResponse(css, content_type="text/css; charset=utf-8")
 
 
-def _report_response(run: ReportRun, kind: str, filename: str) -> FileResponse:
+def _report_response(run: ReportRun, kind: str, language: str, *, filename: str) -> FileResponse:
     """A report file: the spreadsheet as a download, the PDF shown in the browser."""
-    return FileResponse(
-        run.path(kind).open("rb"), content_type=CONTENT_TYPES[kind], as_attachment=kind == "xlsx", filename=filename
+    path = run.path(kind, language)
+    if not path.exists():  # a run produced before reports were written in this language
+        raise Http404(_("This report has no such file."))
+    response = FileResponse(
+        path.open("rb"), content_type=CONTENT_TYPES[kind], as_attachment=kind == "xlsx", filename=filename
     )
+    response["Content-Language"] = language
+    return response
 
 
 @login_required
@@ -154,6 +195,8 @@ def report_run_view(request, run_id: int):
     run = get_object_or_404(ReportRun.objects.select_related("edition", "compare_with"), pk=run_id)
     working = run.state in (ReportState.QUEUED, ReportState.RUNNING)
     context = {"run": run, "working": working, "waiting_for_worker": run_waiting_for_worker(run)}
+    if run.state == ReportState.DONE:
+        context.update(_downloads(run, _run_file_url(run.pk)))
     return render(request, "editions/run.html", context)
 
 
@@ -162,11 +205,12 @@ def report_run_file(request, run_id: int, kind: str):
     """A finished run's own file, for analysts checking a report before it is the newest one."""
     policy.require(request.user, Action.PUBLISH)
     run = get_object_or_404(ReportRun, pk=run_id, state=ReportState.DONE)
-    if kind not in CONTENT_TYPES or not run.path(kind).exists():
+    parsed = report_kind_parse(kind)
+    if parsed is None or parsed[0] not in CONTENT_TYPES or not run.path(*parsed).exists():
         raise Http404(_("This report has no such file."))
-    if kind == "html":
-        return _report_page(request, run, {k: reverse("editions:run_file", args=[run.pk, k]) for k in ("pdf", "xlsx")})
-    return _report_response(run, kind, f"{run.edition.slug}-overview-{run.pk}.{kind}")
+    if parsed[0] == "html":
+        return _report_page(request, run, _run_file_url(run.pk))
+    return _report_response(run, *parsed, filename=f"{run.edition.slug}-overview-{run.pk}.{kind}")
 
 
 # Open data: the edition as a Frictionless data package (datapackage.py). An edition never changes, so its

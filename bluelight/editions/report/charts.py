@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from bluelight.core.charts import INK, WHITE, chart_svg, ink_on
 from bluelight.editions.report.figures import Overview, Table
+from bluelight.editions.report.tables import number
 
 BLUE = "#1d70b8"  # 5.2:1 on white
 DARK_GREY = "#505a5f"  # 7.1:1 on white: the outline of the earlier edition's hollow bars
@@ -148,7 +149,7 @@ def map_bands(largest: int) -> list[tuple[int, int, str]]:
 
 
 def _band_label(low: int, high: int) -> str:
-    return f"{low:,}" if low == high else _("%(low)s to %(high)s") % {"low": f"{low:,}", "high": f"{high:,}"}
+    return number(low) if low == high else _("%(low)s to %(high)s") % {"low": number(low), "high": number(high)}
 
 
 def tile_map(table: Table) -> alt.LayerChart:
@@ -208,8 +209,15 @@ def _top_and_bottom(table: Table, value_col: int) -> str:
     rows = sorted(table.rows, key=lambda r: -(r[value_col] or 0))
     if not rows:
         return _("There are no figures.")
-    top = ", ".join(f"{r[0] if value_col != 3 else r[1]} ({r[value_col]})" for r in rows[:3])
+    top = ", ".join(f"{r[0] if value_col != 3 else r[1]} ({number(r[value_col] or 0)})" for r in rows[:3])
     return _("Highest: %(top)s.") % {"top": top}
+
+
+def _then_to_now(table: Table) -> str:
+    return " ".join(
+        _("%(label)s: %(then)s to %(now)s.") % {"label": r[0], "then": number(r[1] or 0), "now": number(r[2] or 0)}
+        for r in table.rows
+    )
 
 
 def _chart(key: str, table: Table, spec: alt.TopLevelMixin, alt_text: str, **extra) -> Chart:
@@ -252,7 +260,7 @@ def overview_charts(overview: Overview) -> list[Chart]:
             )
             + _top_and_bottom(areas, 3)
             + (" " + _("Areas with none: %(names)s.") % {"names": ", ".join(untouched)} if untouched else "")
-            + (" " + _("Total area counts: %(n)s.") % {"n": total}),
+            + (" " + _("Total area counts: %(n)s.") % {"n": number(total)}),
             legend=map_key(areas),
         )
     )
@@ -263,7 +271,11 @@ def overview_charts(overview: Overview) -> list[Chart]:
             engagement,
             _bars(engagement, 0, 3, engagement.title),
             _("Bar chart of the share of each type of organisation taking part. ")
-            + " ".join(f"{r[0]}: {r[3]}%." for r in engagement.rows if r[3] is not None),
+            + " ".join(
+                _("%(type)s: %(share)s%%.") % {"type": r[0], "share": number(r[3])}
+                for r in engagement.rows
+                if r[3] is not None
+            ),
         )
     )
     if "growth_theme" in t:
@@ -275,7 +287,7 @@ def overview_charts(overview: Overview) -> list[Chart]:
                 _then_and_now(growth, growth.title),
                 _("Paired bar chart of collaborations by theme in %(then)s (hollow bars) and %(now)s (solid bars). ")
                 % {"then": growth.columns[1], "now": growth.columns[2]}
-                + " ".join(f"{r[0]}: {r[1]} to {r[2]}." for r in growth.rows),
+                + _then_to_now(growth),
             )
         )
         combos = t["growth_combination"]
@@ -289,7 +301,7 @@ def overview_charts(overview: Overview) -> list[Chart]:
                     "%(now)s (solid bars). "
                 )
                 % {"then": combos.columns[1], "now": combos.columns[2]}
-                + " ".join(f"{r[0]}: {r[1]} to {r[2]}." for r in combos.rows),
+                + _then_to_now(combos),
             )
         )
     return charts

@@ -2,15 +2,19 @@
 
 Everything the report shows is a `Table`; headlines, charts, the page, the PDF and the spreadsheet
 are all read from the same tables, so a number cannot say one thing in the PDF and another in the
-annex. One streaming pass over the entries keeps a 100,000-record edition within memory.
+annex. One streaming pass over the entries keeps a 100,000-record edition within memory; the tables are
+written from its counts in the active language, and again in another (`overview_in_language`) without a
+second pass.
 """
 
+import dataclasses
 import heapq
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from bluelight.collaborations.models import Basis, BenefitKind, Status
@@ -19,11 +23,13 @@ from bluelight.editions.models import Edition
 from bluelight.editions.prices import deflators, financial_year_of, label, to_constant_prices
 from bluelight.editions.report.extras import ReportSection, report_sections
 from bluelight.editions.report.growth import growth_tables
+from bluelight.editions.report.language import phrase, record, report_language
 from bluelight.editions.report.tables import (  # noqa: F401 (whole_pounds: render and others import it from here)
     Table,
     country_key,
     country_label,
     long_date,
+    number,
     region_key,
     rounded_pounds,
     rounding_note,
@@ -97,6 +103,8 @@ class Overview:
     deflator_source: str = ""
     charts: dict = field(default_factory=dict)  # filled by the renderer
     sections: list[ReportSection] = field(default_factory=list)  # added by other apps (extras.py)
+    language: str = ""  # the language its headings, labels and notes are written in
+    counts: "_Accumulator | None" = field(default=None, repr=False)  # the pass over the entries, for another language
 
     @property
     def price_label(self) -> str:
@@ -110,10 +118,10 @@ class Overview:
         if not frozen.get("round"):
             return {}
         return {
-            "name": frozen["round"],
+            "name": record(frozen["round"]),
             "opens": long_date(frozen["opens_on"]),
             "closes": long_date(frozen["closes_on"]),
-            "scope": (frozen.get("scope") or "").strip().rstrip("."),
+            "scope": record((frozen.get("scope") or "").strip().rstrip(".")),
         }
 
     def add(self, table: Table) -> Table:
@@ -225,7 +233,7 @@ def overview_build(
     overview.methodology = edition.methodology or {}
     overview.context = edition_context(edition)
     overview.deflator_source = deflators().source
-    progress(2, _("Reading %(n)s collaborations") % {"n": f"{edition.collaborations:,}"})
+    progress(2, _("Reading %(n)s collaborations") % {"n": number(edition.collaborations)})
     acc = _Accumulator(price_year, overview.context["organisations"])
     step = max(1, edition.collaborations // 20)
     for n, (collaboration_id, data) in enumerate(
@@ -234,22 +242,42 @@ def overview_build(
         acc.add(collaboration_id, data)
         if n % step == 0:
             progress(2 + 38 * n // max(1, edition.collaborations), _("Counting collaborations"))
-    progress(40, _("Counting themes, places and savings"))
+    overview.counts = acc
+    if compare_with is not None:
+        progress(40, _("Comparing with %(name)s") % {"name": compare_with.name})
+        overview.comparison = edition_compare(edition=edition, baseline=compare_with)
+    progress(45, _("Counting themes, places and savings"))
+    _tables(overview)
+    progress(55, _("Figures ready"))
+    return overview
+
+
+def overview_in_language(overview: Overview, language: str) -> Overview:
+    """The same overview with its tables' titles, headings, labels and notes in `language`, from the counts of the
+    one pass over the entries (not read again); its charts are drawn by the renderer, in that language too."""
+    if overview.counts is None:
+        raise ValueError("This overview kept no counts to write in another language: build it with overview_build.")
+    with translation.override(language):
+        other = dataclasses.replace(overview, themes=[], tables={}, charts={}, sections=[])
+        _tables(other)
+    return other
+
+
+def _tables(overview: Overview) -> None:
+    """Every table, theme and added section, written in the active language from the overview's counts."""
+    acc = overview.counts
+    overview.language = report_language()
     _headlines(overview, acc)
     _themes(overview, acc)
     _places(overview, acc)
     _savings(overview, acc)
     _methodology(overview, acc)
-    if compare_with is not None:
-        progress(45, _("Comparing with %(name)s") % {"name": compare_with.name})
-        overview.comparison = edition_compare(edition=edition, baseline=compare_with)
+    if overview.comparison is not None:
         growth_tables(overview, overview.comparison)
     for section in report_sections(overview):
         overview.sections.append(section)
         for table in section.tables:
             overview.add(table)
-    progress(55, _("Figures ready"))
-    return overview
 
 
 def _headlines(overview: Overview, acc: _Accumulator) -> None:
@@ -299,7 +327,8 @@ def _headlines(overview: Overview, acc: _Accumulator) -> None:
 
 
 def _themes(overview: Overview, acc: _Accumulator) -> None:
-    tops = [tuple(row) for row in overview.context["themes"]]
+    # Theme names and descriptions are the taxonomy's own words, as the edition froze them: record text.
+    tops = [(code, record(name), record(description)) for code, name, description in overview.context["themes"]]
     known = {code for code, _n, _d in tops}
     if acc.theme_records.get(""):
         tops.append(("", _("No theme given"), _("Records not yet coded to a theme.")))
@@ -315,12 +344,12 @@ def _themes(overview: Overview, acc: _Accumulator) -> None:
         for (strength, *_rest), _tie, collaboration_id, data in sorted(acc.theme_examples[code], reverse=True):
             section.examples.append(
                 Example(
-                    title=data["title"],
+                    title=record(data["title"], data.get("language")),
                     collaboration_id=collaboration_id,
                     status=status_label(data["status"]),
-                    partners=[p["name"] for p in data["partners"]],
+                    partners=[record(p["name"]) for p in data["partners"]],
                     strength=strength if strength >= 0 else None,
-                    evidence=[e["title"] for e in data["evidence"]],
+                    evidence=[record(e["title"]) for e in data["evidence"]],
                 )
             )
         if section.records or code in known:
@@ -377,7 +406,7 @@ def _places(overview: Overview, acc: _Accumulator) -> None:
             _("Collaborations by police force area"),
             [_("Area code"), _("Police force area"), _("Country"), _("Collaborations")],
             [
-                [code, name, country_label(country), acc.areas[code]]
+                [code, record(name), country_label(country), acc.areas[code]]
                 for code, name, country in sorted(areas, key=lambda area: area[1])
             ],
             note=_(
@@ -391,7 +420,7 @@ def _places(overview: Overview, acc: _Accumulator) -> None:
             "regions",
             _("Collaborations by region"),
             [_("Region"), _("Collaborations")],
-            [[k, acc.regions[k]] for k in sorted(acc.regions, key=region_key)],
+            [[record(k), acc.regions[k]] for k in sorted(acc.regions, key=region_key)],
             note=_("A collaboration whose partners are in several regions counts in each."),
         )
     )
@@ -410,9 +439,9 @@ def _places(overview: Overview, acc: _Accumulator) -> None:
             _("Collaborations by organisation"),
             [_("Organisation"), _("Type of organisation"), _("Collaborations")],
             [
-                [acc.org_info[slug][0], str(OrganisationType(acc.org_info[slug][1]).label), n]
+                [record(acc.org_info[slug][0]), str(OrganisationType(acc.org_info[slug][1]).label), n]
                 if acc.org_info[slug][1] in OrganisationType.values
-                else [acc.org_info[slug][0], acc.org_info[slug][1], n]
+                else [record(acc.org_info[slug][0]), acc.org_info[slug][1], n]
                 for slug, n in top
             ],
             note=definitions.organisations(overview.edition.as_of),
@@ -466,7 +495,7 @@ def _savings(overview: Overview, acc: _Accumulator) -> None:
             _("GDP deflators used for constant prices"),
             [_("Financial year"), _("Index"), _("Outturn or forecast")],
             [[label(y), series.years[y], _("forecast") if y in series.forecast_years else _("outturn")] for y in years],
-            note=series.source,
+            note=record(series.source),  # the publisher's citation, as published (in English)
         )
     )
 
@@ -496,15 +525,17 @@ def _methodology(overview: Overview, acc: _Accumulator) -> None:
 def _response_note(methodology: dict) -> str:
     if not methodology.get("round"):
         return _("No collection round is linked to this edition, so response rates are not known.")
-    note = _("From the collection round %(round)s.") % {"round": methodology["round"]}
+    note = phrase(_("From the collection round %(round)s."), round=record(methodology["round"]))
     if methodology.get("answered_by_basis") == "edition_date":
-        note += " " + _(
+        answered = _(
             "Answered means submitted by %(date)s, the date this edition describes (the round was still open), "
             "and not since sent back for changes; frozen when the edition was published."
         ) % {"date": long_date(methodology["answered_by"])}
     elif methodology.get("answered_by"):
-        note += " " + _(
+        answered = _(
             "Answered means submitted by %(date)s, when the round closed, and not since sent back for changes; "
             "frozen when the edition was published."
         ) % {"date": long_date(methodology["answered_by"])}
-    return note
+    else:
+        return note
+    return phrase("%(round)s %(answered)s", round=note, answered=answered)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext as _
 
 from bluelight.editions import definitions
+from bluelight.editions.report.language import joined, phrase, record
 from bluelight.editions.report.tables import (
     Table,
     basis_key,
@@ -25,10 +26,12 @@ if TYPE_CHECKING:  # figures imports this module
 
 
 def growth_tables(overview: "Overview", comparison: Comparison) -> None:
+    # The editions' names are typed by analysts: record text, as are theme, region and organisation names.
+    then, now = record(comparison.baseline.name), record(comparison.edition.name)
     overview.add(
         Table(
             "growth",
-            _("Change since %(name)s") % {"name": comparison.baseline.name},
+            phrase(_("Change since %(name)s"), name=then),
             [_("Measure"), _("Collaborations")],
             [
                 [_("In this edition"), comparison.edition_total],
@@ -36,14 +39,11 @@ def growth_tables(overview: "Overview", comparison: Comparison) -> None:
                 [_("of which continuing"), len(comparison.continuing)],
                 [_("of which ended since then (completed or discontinued)"), len(comparison.ended)],
                 [_("of which had already ended at the baseline"), len(comparison.ended_before)],
-                [
-                    _("In %(name)s but not in this edition") % {"name": comparison.baseline.name},
-                    len(comparison.not_reported),
-                ],
+                [phrase(_("In %(name)s but not in this edition"), name=then), len(comparison.not_reported)],
                 [_("Changed status"), len(comparison.changed_status)],
                 [_("Gained partners"), len(comparison.new_partners)],
             ],
-            note=definitions.growth(comparison.baseline.name),
+            note=definitions.growth(then),
         )
     )
     themes = list(comparison.theme_names)  # in the taxonomy's order, as the later edition froze it
@@ -53,13 +53,13 @@ def growth_tables(overview: "Overview", comparison: Comparison) -> None:
         return (themes.index(code), "") if code in themes else (len(themes) + bool(code), code or "")
 
     def theme_label(code: str) -> str:
-        return comparison.theme_names.get(code, code or _("No theme given"))
+        return record(comparison.theme_names[code]) if code in comparison.theme_names else code or _("No theme given")
 
     for key, title, first, order, name in [
         ("by_theme", _("Growth by theme"), _("Theme"), theme_key, theme_label),
         ("by_combination", _("Growth by service combination"), _("Services working together"),
          combination_sort_key, combination_label),
-        ("by_region", _("Growth by region"), _("Region"), region_key, str),
+        ("by_region", _("Growth by region"), _("Region"), region_key, record),
         ("by_country", _("Growth by country"), _("Country"), country_key, country_label),
     ]:  # fmt: skip
         growth = getattr(comparison, key)
@@ -67,7 +67,7 @@ def growth_tables(overview: "Overview", comparison: Comparison) -> None:
             Table(
                 f"growth_{key[3:]}",
                 title,
-                [first, comparison.baseline.name, comparison.edition.name, _("Change")],
+                [first, then, now, _("Change")],
                 [
                     [name(k), growth[k]["baseline"], growth[k]["edition"], growth[k]["change"]]
                     for k in sorted(growth, key=order)
@@ -80,8 +80,8 @@ def growth_tables(overview: "Overview", comparison: Comparison) -> None:
         Table(
             "growth_organisation",
             _("Growth by organisation"),
-            [_("Organisation"), comparison.baseline.name, comparison.edition.name, _("Change")],
-            [[org_names.get(k, k), v["baseline"], v["edition"], v["change"]] for k, v in changes],
+            [_("Organisation"), then, now, _("Change")],
+            [[record(org_names.get(k, k)), v["baseline"], v["edition"], v["change"]] for k, v in changes],
             note=_("Services that merged are counted as the body they became, in both editions."),
         )
     )
@@ -92,7 +92,7 @@ def growth_tables(overview: "Overview", comparison: Comparison) -> None:
             _("Collaborations whose status changed"),
             [_("Collaboration"), _("Then"), _("Now")],
             [
-                [c["title"], status_label(c["from"]), status_label(c["to"])]
+                [record(c["title"], c.get("language")), status_label(c["from"]), status_label(c["to"])]
                 for c in sorted(comparison.changed_status, key=lambda c: c["title"])
             ],
         )
@@ -102,7 +102,10 @@ def growth_tables(overview: "Overview", comparison: Comparison) -> None:
             "new_partners",
             _("Collaborations that gained partners"),
             [_("Collaboration"), _("New partners")],
-            [[c["title"], ", ".join(c["partners"])] for c in sorted(comparison.new_partners, key=lambda c: c["title"])],
+            [
+                [record(c["title"], c.get("language")), joined(c["partners"])]
+                for c in sorted(comparison.new_partners, key=lambda c: c["title"])
+            ],
         )
     )
 
@@ -111,16 +114,19 @@ def _growth_in_savings(overview: "Overview", comparison: Comparison) -> None:
     def pounds(text: str) -> int:
         return rounded_pounds(Decimal(text))
 
+    then, now = record(comparison.baseline.name), record(comparison.edition.name)
+    year = overview.price_label
+
     overview.add(
         Table(
             "growth_savings",
             _("Annual recurring savings by basis, then and now"),
             [
                 _("Basis"),
-                _("%(name)s (£, cash)") % {"name": comparison.baseline.name},
-                _("%(name)s (£, cash)") % {"name": comparison.edition.name},
-                _("%(name)s (£, %(year)s prices)") % {"name": comparison.baseline.name, "year": overview.price_label},
-                _("%(name)s (£, %(year)s prices)") % {"name": comparison.edition.name, "year": overview.price_label},
+                phrase(_("%(name)s (£, cash)"), name=then),
+                phrase(_("%(name)s (£, cash)"), name=now),
+                phrase(_("%(name)s (£, %(year)s prices)"), name=then, year=year),
+                phrase(_("%(name)s (£, %(year)s prices)"), name=now, year=year),
                 _("Real change (£, %(year)s prices)") % {"year": overview.price_label},
             ],
             [

@@ -1,7 +1,9 @@
 """Writing the overview: one HTML document (the page), the same document through WeasyPrint (the A4
-PDF), and every table in a spreadsheet (the data annex), all from one `Overview`."""
+PDF), and every table in a spreadsheet (the data annex), all from one `Overview`; in the active language,
+and in any other asked for from the same figures (`report_produce`'s `translations`)."""
 
 import datetime
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -9,7 +11,8 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from bluelight.collaborations.models import Basis, BenefitKind, Theme
@@ -18,7 +21,8 @@ from bluelight.core.spreadsheets import xlsx_value
 from bluelight.editions import definitions
 from bluelight.editions.models import Edition
 from bluelight.editions.report.charts import overview_charts
-from bluelight.editions.report.figures import Overview, Progress, no_progress, overview_build
+from bluelight.editions.report.figures import Overview, Progress, no_progress, overview_build, overview_in_language
+from bluelight.editions.report.language import joined, record, report_language
 from bluelight.editions.report.tables import scope_label, status_label, whole_pounds
 from bluelight.editions.selectors import combination, combination_label
 
@@ -35,11 +39,30 @@ def live_context_note() -> str:
     )
 
 
+def page_numbers_css() -> SafeString:
+    """The PDF's page numbers ("Page 2 of 30") as the CSS `content` of its footer, in the active language: the
+    translated words as CSS strings (each character outside letters, digits and spaces escaped, so no translation
+    can end the string or the <style>), the numbers as counters."""
+    words = _("Page %(page)s of %(pages)s")
+    parts = []
+    for part in re.split(r"(%\(pages?\)s)", words):
+        if part in ("%(page)s", "%(pages)s"):
+            parts.append(f"counter({part[2:-2]})")
+        elif part:
+            parts.append('"' + "".join(c if c.isalnum() or c == " " else f"\\{ord(c):x} " for c in part) + '"')
+    return mark_safe(" ".join(parts))  # noqa: S308 (built from counters and escaped CSS strings only)
+
+
 def report_context(overview: Overview, *, standalone: bool) -> dict:
     edition = overview.edition
     return {
         "overview": overview,
         "edition": edition,
+        "language": report_language(),  # the document's and the body's lang
+        "page_numbers": page_numbers_css(),
+        # Typed by analysts: record text, marked with its language in a report written in another.
+        "edition_name": record(edition.name),
+        "compare_name": record(overview.compare_with.name) if overview.compare_with else "",
         "tables": overview.tables,
         "charts": overview.charts,
         "standalone": standalone,
@@ -55,10 +78,10 @@ def _document_annex(edition: Edition) -> Iterator[dict]:
     for collaboration_id, data in edition.entries.values_list("collaboration_id", "data").order_by("data__title"):
         yield {
             "id": collaboration_id,
-            "title": data["title"],
+            "title": record(data["title"], data.get("language")),
             "status": status_label(data["status"]),
             "theme": data["top_theme"],
-            "partners": ", ".join(p["name"] for p in data["partners"]),
+            "partners": joined(p["name"] for p in data["partners"]),
             "combination": combination_label(combination(data["services"])),
         }
 
@@ -198,7 +221,15 @@ def xlsx_write(overview: Overview, target: Path, progress: Progress = no_progres
 
     def append(sheet, values) -> None:
         # Every cell through xlsx_value: titles, names and notes come from users and must never run.
-        sheet.append([date_cell(sheet, value) if _is_date(value) else xlsx_value(value) for value in values])
+        # Plain text: record text's language mark is for the page and the PDF.
+        sheet.append(
+            [
+                date_cell(sheet, value)
+                if _is_date(value)
+                else xlsx_value(str(value) if isinstance(value, str) else value)
+                for value in values
+            ]
+        )
 
     def date_cell(sheet, value):
         """A real date cell, written out as the report writes dates ("1 November 2026", "May 2016")."""
@@ -267,28 +298,67 @@ def report_produce(
     compare_with: Edition | None,
     targets: dict[str, Path],
     progress: Progress = no_progress,
+    translations: dict[str, dict[str, Path]] | None = None,
 ) -> Overview:
     """Compute the overview once and write it to each of `targets` (kind -> path: html, pdf, xlsx, and the
-    web page's body)."""
-    unknown = set(targets) - {*KINDS, PAGE}
-    if unknown:
-        raise ValueError(f"Unknown report kinds: {sorted(unknown)}")
+    web page's body) in the active language, and to each of `translations` (language -> kind -> path) in that
+    language: the pass over the entries is made once, only the words and what is drawn from them again."""
+    translations = translations or {}
+    for kinds in [targets, *translations.values()]:
+        unknown = set(kinds) - {*KINDS, PAGE}
+        if unknown:
+            raise ValueError(f"Unknown report kinds: {sorted(unknown)}")
     started = datetime.datetime.now()
     overview = overview_build(edition=edition, compare_with=compare_with, progress=progress)
-    if {"html", "pdf", PAGE} & set(targets):
-        progress(58, _("Drawing the charts"))
-        overview.charts = {chart.key: chart for chart in overview_charts(overview)}
-        progress(65, _("Laying out the report"))
-        html = html_render(overview)
-        if "html" in targets:
-            targets["html"].write_text(html, encoding="utf-8")
-        if PAGE in targets:
-            targets[PAGE].write_text(page_render(overview), encoding="utf-8")
-        if "pdf" in targets:
-            progress(70, _("Typesetting the PDF"))
-            pdf_write(html, targets["pdf"])
-    if "xlsx" in targets:
-        progress(88, _("Writing the spreadsheet annex"))
-        xlsx_write(overview, targets["xlsx"], progress)
+    languages = [(overview, targets)] + [
+        (overview_in_language(overview, language), paths) for language, paths in translations.items()
+    ]
+    for n, (written, paths) in enumerate(languages):
+        _documents_write(written, paths, progress, _marks(n, len(languages)), named=n > 0)
+    for written, paths in languages:
+        if "xlsx" in paths:
+            progress(88, _("Writing the spreadsheet annex"))
+            with translation.override(written.language):
+                xlsx_write(written, paths["xlsx"], progress)
     progress(100, _("Done in %(s).1f s") % {"s": (datetime.datetime.now() - started).total_seconds()})
     return overview
+
+
+def _marks(n: int, count: int) -> tuple[int, int, int]:
+    """The progress (%) at which the `n`th of `count` languages draws its charts, lays out and typesets. The first
+    keeps the marks it always had (58, 65, 70), which the benchmark times its parts by; the others share 72-87."""
+    if n == 0:
+        return 58, 65, 70
+    width = 16 // (count - 1)
+    start = 72 + (n - 1) * width
+    return start, start + width // 4, start + width // 2
+
+
+def _documents_write(
+    overview: Overview, targets: dict[str, Path], progress: Progress, marks: tuple[int, int, int], *, named: bool
+) -> None:
+    """The HTML document, the web page's body and the PDF of `overview`, in its language. The steps are told in
+    the language of whoever follows the run (the active one), naming the report's language if `named`."""
+    if not {"html", "pdf", PAGE} & set(targets):
+        return
+    in_language = translation.get_language_info(overview.language)["name_translated"] if named else ""
+
+    def step(text: str, text_in: str) -> str:
+        return text_in % {"language": in_language} if named else text
+
+    charts, layout, pdf = marks
+    progress(charts, step(_("Drawing the charts"), _("Drawing the charts in %(language)s")))
+    with translation.override(overview.language):
+        overview.charts = {chart.key: chart for chart in overview_charts(overview)}
+    progress(layout, step(_("Laying out the report"), _("Laying out the report in %(language)s")))
+    with translation.override(overview.language):
+        html = html_render(overview)
+        page = page_render(overview) if PAGE in targets else ""
+    if "html" in targets:
+        targets["html"].write_text(html, encoding="utf-8")
+    if PAGE in targets:
+        targets[PAGE].write_text(page, encoding="utf-8")
+    if "pdf" in targets:
+        progress(pdf, step(_("Typesetting the PDF"), _("Typesetting the PDF in %(language)s")))
+        with translation.override(overview.language):
+            pdf_write(html, targets["pdf"])

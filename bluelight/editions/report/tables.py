@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from bluelight.collaborations.models import Basis, Scope, Status
@@ -61,6 +61,12 @@ class Table:
         """The rows shown, each cell with whether its column holds figures."""
         numeric = self.numeric
         return [list(zip(row, numeric, strict=True)) for row in self.shown_rows]
+
+
+def number(value: int | float | Decimal) -> str:
+    """A count, share or index as the active language writes numbers: 12,345, 12.5 (a share to one place), a
+    Decimal with the precision it was published with (deflator indices)."""
+    return number_format(value, decimal_pos=1 if isinstance(value, float) else None, force_grouping=True)
 
 
 def whole_pounds(value: Decimal | int) -> int:

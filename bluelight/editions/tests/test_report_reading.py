@@ -395,4 +395,4 @@ def test_the_standalone_document_has_its_language_and_a_main_landmark(editions, 
     document = (tmp_path / "x.html").read_text(encoding="utf-8")
     assert re.search(r'<html lang="en[^"]*">', document)
     assert document.count("<main>") == 1 and document.count("</main>") == 1
-    assert document.index("<main>") < document.index('<div class="ov-report">') < document.index("</main>")
+    assert document.index("<main>") < document.index('<div class="ov-report" lang="en">') < document.index("</main>")

@@ -102,7 +102,7 @@ def test_a_failed_run_says_why_leaves_no_files_and_the_older_report_stays_the_la
     good = _request(django_capture_on_commit_callbacks, edition=later, compare_with=baseline)
     assert good.state == ReportState.DONE
 
-    def broken(*, edition, compare_with, targets, progress):
+    def broken(*, edition, compare_with, targets, progress, **_languages):
         progress(10, "Counting collaborations")
         targets["html"].write_text("half a report")  # something was written before it broke
         raise RuntimeError("the deflator file is unreadable")
@@ -135,13 +135,13 @@ def test_progress_is_written_to_the_run_as_it_goes(
     real = runs.report_produce
     seen = []
 
-    def watched(*, edition, compare_with, targets, progress):
+    def watched(*, edition, compare_with, targets, progress, **languages):
         def spy(percent, step):
             progress(percent, step)
             row = ReportRun.objects.values("state", "percent", "step").get(edition=edition)
             seen.append((percent, step, row))
 
-        return real(edition=edition, compare_with=compare_with, targets=targets, progress=spy)
+        return real(edition=edition, compare_with=compare_with, targets=targets, progress=spy, **languages)
 
     monkeypatch.setattr(runs, "report_produce", watched)
     run = _request(django_capture_on_commit_callbacks, edition=later, compare_with=baseline)

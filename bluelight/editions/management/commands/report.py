@@ -1,11 +1,13 @@
-"""`bluelight report EDITION -o overview.html|overview.pdf|overview.xlsx [--compare-with EDITION]`."""
+"""`bluelight report EDITION -o overview.html|overview.pdf|overview.xlsx [--compare-with EDITION] [--language cy]`."""
 
 import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from bluelight.editions.lookup import find_edition
+from bluelight.editions.report.language import DEFAULT_LANGUAGE, REPORT_LANGUAGES
 from bluelight.editions.report.render import KINDS, report_produce
 
 
@@ -51,6 +53,13 @@ class Command(BaseCommand):
             help="Edition to show growth against (default: the baseline, unless this edition is the baseline).",
         )
         parser.add_argument("--no-compare", action="store_true", help="Leave out the growth section.")
+        parser.add_argument(
+            "--language",
+            choices=REPORT_LANGUAGES,
+            default=DEFAULT_LANGUAGE,
+            help=f"The language of the report's headings, labels and notes (default: {DEFAULT_LANGUAGE}); "
+            "text from the records stays as it was written.",
+        )
         parser.add_argument("--quiet", action="store_true", help="No progress bar.")
 
     def handle(self, *args, **options):
@@ -75,6 +84,7 @@ class Command(BaseCommand):
             raise CommandError("--compare-with: an edition compared with itself shows no growth; choose another.")
         stream = getattr(self.stderr, "_out", sys.stderr)  # the raw stream: the bar rewrites its own line
         progress = (lambda percent, step: None) if options["quiet"] else ProgressBar(stream)
-        report_produce(edition=edition, compare_with=compare_with, targets=targets, progress=progress)
+        with translation.override(options["language"]):
+            report_produce(edition=edition, compare_with=compare_with, targets=targets, progress=progress)
         for path in targets.values():
             self.stdout.write(f"Wrote {path} ({path.stat().st_size:,} bytes)")
