@@ -2,14 +2,15 @@
 
 Each runs in two child processes on a fresh database: the first sets up the editions (timed, but
 not part of the target), the second produces the report with `report_produce` (HTML, PDF and
-xlsx in one call, as the worker does) and reports its own peak resident memory, so that the data
-loading never counts in the report's peak.
+xlsx in English, HTML and PDF in Welsh, in one call to the files a run writes, as the worker does)
+and reports its own peak resident memory, so that the data loading never counts in the report's peak.
 
 The parts of the report are timed from `report_produce`'s progress steps: the figures (reading the
 entries, counting, comparing with the baseline) up to "Drawing the charts", the charts, the HTML
-layout, "Typesetting the PDF" and "Writing the spreadsheet annex". HTML + PDF is everything before
-the spreadsheet starts (the figures are shared, as in one run of the worker); the resident memory
-and its high-water mark are read at every step, so the part that sets the peak is named.
+layout, "Typesetting the PDF", the same three again in Welsh (one part) and "Writing the spreadsheet
+annex". HTML + PDF is everything before the spreadsheet starts, both languages (the figures are
+shared, as in one run of the worker); the resident memory and its high-water mark are read at every
+step, so the part that sets the peak is named.
 
 The report child can also be run by hand on a database that has the editions:
 `BENCH_REPORT_JOB=report BENCH_REPORT_EDITION=... BENCH_REPORT_BASELINE=... BENCH_REPORT_PROFILE=out.prof
@@ -40,8 +41,9 @@ SET_BACK_SHARE = 0.3  # of the baseline's records, shown as planned then
 FEWER_PARTNERS_SHARE = 0.15  # of the baseline's records, one partner fewer then
 SEED = 2026
 
-# report_produce's progress steps, by the percent it gives each (the step names are translated).
-MARKS = {58: "charts", 65: "html", 70: "pdf", 88: "xlsx", 100: "done"}
+# report_produce's progress steps, by the percent it gives each (the step names are translated); 72 is the
+# Welsh report's charts, the first step of the second language (render._marks).
+MARKS = {58: "charts", 65: "html", 70: "pdf", 72: "welsh", 88: "xlsx", 100: "done"}
 
 
 def _django_setup() -> None:
@@ -164,9 +166,14 @@ def _scale_setup() -> dict:
 
 
 def _report(edition_name: str, baseline_name: str, profile: str = "") -> dict:
-    """Produce the full report (HTML, PDF, xlsx) in one `report_produce` call, timing and sizing each part."""
+    """Produce the full report (HTML, PDF, xlsx; HTML and PDF in Welsh) in one `report_produce` call, as a run
+    does, timing and sizing each part."""
+    from django.utils import translation
+
     from bluelight.editions.models import Edition
+    from bluelight.editions.report.language import DEFAULT_LANGUAGE
     from bluelight.editions.report.render import report_produce
+    from bluelight.editions.report.runs import report_targets
 
     edition = Edition.objects.get(name=edition_name)
     baseline = Edition.objects.get(name=baseline_name)
@@ -178,7 +185,7 @@ def _report(edition_name: str, baseline_name: str, profile: str = "") -> dict:
             steps.append((time.perf_counter() - started, percent, step, *_memory()))
 
     with tempfile.TemporaryDirectory(prefix="bluelight-bench-report-") as tmp:
-        targets = {kind: Path(tmp) / f"overview.{kind}" for kind in ("html", "pdf", "xlsx")}
+        targets, translations = report_targets(Path(tmp))
         profiler = None
         if profile:
             import cProfile
@@ -186,12 +193,21 @@ def _report(edition_name: str, baseline_name: str, profile: str = "") -> dict:
             profiler = cProfile.Profile()
             profiler.enable()
         started = time.perf_counter()
-        overview = report_produce(edition=edition, compare_with=baseline, targets=targets, progress=progress)
+        with translation.override(DEFAULT_LANGUAGE):
+            overview = report_produce(
+                edition=edition,
+                compare_with=baseline,
+                targets=targets,
+                translations=translations,
+                progress=progress,
+            )
         seconds = time.perf_counter() - started
         if profiler is not None:
             profiler.disable()
             profiler.dump_stats(profile)
         sizes = {kind: path.stat().st_size for kind, path in targets.items()}
+        sizes |= {f"{language}.{kind}": path.stat().st_size for language, paths in translations.items()
+                  for kind, path in paths.items()}  # fmt: skip
     marks = {}
     for at, percent, _step, _rss, _hwm in steps:
         if percent in MARKS and MARKS[percent] not in marks:
@@ -203,11 +219,12 @@ def _report(edition_name: str, baseline_name: str, profile: str = "") -> dict:
         "figures": marks["charts"],
         "charts": marks["html"] - marks["charts"],
         "html": marks["pdf"] - marks["html"],
-        "pdf": marks["xlsx"] - marks["pdf"],
+        "pdf": marks["welsh"] - marks["pdf"],
+        "welsh": marks["xlsx"] - marks["welsh"],
         "xlsx": seconds - marks["xlsx"],
     }
     # Which part raised the high-water mark: memory at the end of each part.
-    ends = {"figures": "charts", "charts": "html", "html": "pdf", "pdf": "xlsx", "xlsx": None}
+    ends = {"figures": "charts", "charts": "html", "html": "pdf", "pdf": "welsh", "welsh": "xlsx", "xlsx": None}
     hwm = {}
     for part, end in ends.items():
         if end is None:
@@ -264,8 +281,9 @@ def _parts_note(report: dict) -> str:
     p = report["parts"]
     return (
         f"report parts: figures (read, count, compare) {p['figures']:.1f} s, charts {p['charts']:.1f} s, "
-        f"HTML layout {p['html']:.1f} s, PDF {p['pdf']:.1f} s, xlsx {p['xlsx']:.1f} s; "
-        f"total {report['seconds']:.1f} s, of which HTML + PDF {report['html_pdf_seconds']:.1f} s"
+        f"HTML layout {p['html']:.1f} s, PDF {p['pdf']:.1f} s, the same in Welsh {p['welsh']:.1f} s, "
+        f"xlsx {p['xlsx']:.1f} s; total {report['seconds']:.1f} s, of which HTML + PDF (both languages) "
+        f"{report['html_pdf_seconds']:.1f} s"
     )
 
 
@@ -284,7 +302,8 @@ def _comparison_note(report: dict) -> str:
         f"{report['collaborations']:,} collaborations: {report['new']:,} new, {report['continuing']:,} continuing, "
         f"{report['ended']:,} ended since ({report['ended_before']:,} had ended before), "
         f"{report['changed_status']:,} changed status, {report['new_partners']:,} gained partners; "
-        f"files: HTML {s['html'] / 1024:,.0f} KiB, PDF {s['pdf'] / 1024:,.0f} KiB, xlsx {s['xlsx'] / 1024:,.0f} KiB"
+        f"files: HTML {s['html'] / 1024:,.0f} KiB, PDF {s['pdf'] / 1024:,.0f} KiB, xlsx {s['xlsx'] / 1024:,.0f} KiB; "
+        f"in Welsh HTML {s['cy.html'] / 1024:,.0f} KiB, PDF {s['cy.pdf'] / 1024:,.0f} KiB"
     )
 
 
