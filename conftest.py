@@ -24,6 +24,17 @@ def _fast_and_quiet(settings, tmp_path):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts and ends in the default language (English). A request in Welsh leaves Welsh active in
+    the thread (LocaleMiddleware sets it and nothing unsets it), which would reach the tests that run next."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 def _load_reference_data() -> None:
     from bluelight.collaborations.models import Theme
     from bluelight.collaborations.services import taxonomy_load
