@@ -107,7 +107,7 @@ def workbook_write(path: Path, *, organisation, day, rows: int = ROWS, seed: int
             "outcomes": "Response times down by two minutes" if rng.random() < 0.2 else None,
             "lessons": "Aligning rotas took longer than planned" if rng.random() < 0.2 else None,
         }
-        sheet.append([values[c] for c in COLUMNS])
+        sheet.append([values.get(c) for c in COLUMNS])  # optional columns it does not fill: blank
     book.save(path)
 
 

@@ -31,6 +31,19 @@ WEB_NAMES = {
     "evidence_url": gettext_lazy("Link to an evaluation or report"),
     "contact_name": gettext_lazy("Contact name"),
     "contact_email": gettext_lazy("Contact email"),
+    "secondary_themes": gettext_lazy("Other themes"),
+    "annual_savings_basis": gettext_lazy("Basis of the annual recurring savings"),
+    "annual_savings_price_year": gettext_lazy("Price year of the annual recurring savings"),
+    "annual_savings_recipient": gettext_lazy("Who the annual recurring savings accrue to"),
+    "one_off_savings_basis": gettext_lazy("Basis of the one-off or cumulative savings"),
+    "one_off_savings_price_year": gettext_lazy("Price year of the one-off or cumulative savings"),
+    "one_off_savings_recipient": gettext_lazy("Who the one-off or cumulative savings accrue to"),
+    "one_off_cost_basis": gettext_lazy("Basis of the one-off cost"),
+    "one_off_cost_price_year": gettext_lazy("Price year of the one-off cost"),
+    "one_off_cost_recipient": gettext_lazy("Who bears the one-off cost"),
+    "external_funding_basis": gettext_lazy("Basis of the external funding"),
+    "external_funding_price_year": gettext_lazy("Price year of the external funding"),
+    "external_funding_recipient": gettext_lazy("Who received the external funding"),
 }
 MAX_AMOUNT = Decimal("1000000000000")  # ReturnItem money fields hold 12 digits before the point
 NOTHING = {"-", "–", "—", "n/a", "na", "none"}  # how people write "no figure" in a money cell

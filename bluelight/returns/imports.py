@@ -25,12 +25,13 @@ from bluelight.organisations.models import Organisation
 from bluelight.organisations.resolution import Resolver
 from bluelight.returns.models import Channel, ItemAction, ItemPartner, Return, ReturnItem, Round
 from bluelight.returns.rows import ItemData, sheet_parse
-from bluelight.returns.sheet import Download, RowError
+from bluelight.returns.sheet import FIGURE_COLUMNS, FIGURES, Download, RowError
 
 BATCH_SIZE = 500
 CHANGE_REASON = "spreadsheet import"
 # Template rows for known collaborations carry the reference C<id>.
 _KNOWN_REFERENCE = re.compile(r"C(\d{1,18})", re.I)
+ItemTheme = ReturnItem.secondary_themes.through  # an item's secondary themes, one row each
 
 
 @dataclass
@@ -115,10 +116,12 @@ COMPARED = (
     "title", "description", "partners", "lead_organisation", "theme", "status", "start_date", "end_date",
     "scope", "one_off_cost_gbp", "one_off_savings_gbp", "annual_savings_gbp", "savings_basis", "price_year",
     "benefits", "evidence_url", "contact_name", "contact_email", "external_funding_gbp", "outcomes", "lessons",
+    "secondary_themes", *FIGURE_COLUMNS,
 )  # fmt: skip
 _TEXT = ("title", "description", "status", "scope", "savings_basis", "benefits", "evidence_url", "contact_name")
-_TEXT += ("contact_email", "outcomes", "lessons")
+_TEXT += ("contact_email", "outcomes", "lessons", *(f"{figure}_basis" for figure in FIGURES))
 _MONEY = ("one_off_cost_gbp", "one_off_savings_gbp", "annual_savings_gbp", "external_funding_gbp")
+_YEARS = ("price_year", *(f"{figure}_price_year" for figure in FIGURES))
 
 
 def _text(value: str) -> str:
@@ -126,15 +129,18 @@ def _text(value: str) -> str:
     return ILLEGAL_CHARACTERS_RE.sub("", value or "").strip()
 
 
-def _comparable(source, *, partner_ids, reporter_id: int, known_id: int | None) -> dict:
+def _comparable(source, *, partner_ids, theme_ids, recipient_ids, reporter_id: int, known_id: int | None) -> dict:
     """An item, or a row's cleaned data, as the values the two are compared by (same normalising for both).
 
     Dates compare as they are written (2016, 2016-05); money as amounts (12000 is 12,000.00);
-    partners and the lead as organisations, not as spelt; a blank lead means the reporter, and the
-    reporter is always a partner, as the upload makes them.
+    partners, the lead and the figures' recipients as organisations, not as spelt; a blank lead
+    means the reporter, and the reporter is always a partner, as the upload makes them; secondary
+    themes as a set.
     """
     values = {name: _text(getattr(source, name)) for name in _TEXT}
-    values.update({name: getattr(source, name) for name in (*_MONEY, "price_year")})
+    values.update({name: getattr(source, name) for name in (*_MONEY, *_YEARS)})
+    values.update({f"{figure}_recipient": recipient_ids.get(figure) for figure in FIGURES})
+    values["secondary_themes"] = frozenset(theme_ids)
     values["start_date"] = format_partial_date(source.start_date, source.start_precision)
     values["end_date"] = format_partial_date(source.end_date, source.end_precision)
     values["theme"] = source.theme.pk if source.theme is not None else None
@@ -149,6 +155,8 @@ def _item_values(item: ReturnItem) -> dict:
     return _comparable(
         item,
         partner_ids={p.organisation_id for p in item.partners.all()},
+        theme_ids={t.pk for t in item.secondary_themes.all()},
+        recipient_ids={figure: getattr(item, f"{figure}_recipient_id") for figure in FIGURES},
         reporter_id=item.return_obj.organisation_id,
         known_id=item.known_collaboration_id,
     )
@@ -156,8 +164,14 @@ def _item_values(item: ReturnItem) -> dict:
 
 def _row_values(data: ItemData, *, reporter_id: int, known_id: int | None) -> dict:
     """A row's compared values."""
+    recipients = {figure: getattr(data, f"{figure}_recipient") for figure in FIGURES}
     return _comparable(
-        data, partner_ids={org.pk for org, _typed in data.partners}, reporter_id=reporter_id, known_id=known_id
+        data,
+        partner_ids={org.pk for org, _typed in data.partners},
+        theme_ids={t.pk for t in data.secondary_themes},
+        recipient_ids={figure: org.pk if org else None for figure, org in recipients.items()},
+        reporter_id=reporter_id,
+        known_id=known_id,
     )
 
 
@@ -206,7 +220,7 @@ def _plan(result: ImportResult, return_obj: Return | None, items: list[ItemData]
         existing = {
             i.reference: i
             for i in return_obj.items.select_related("return_obj", "theme", "lead_organisation").prefetch_related(
-                "partners"
+                "partners", "secondary_themes"
             )
         }
     creates, updates = [], []
@@ -475,12 +489,21 @@ def return_import(
             )
             for start in range(0, len(changed), BATCH_SIZE):
                 ItemPartner.objects.filter(item__in=changed[start : start + BATCH_SIZE]).delete()
+                ItemTheme.objects.filter(returnitem__in=changed[start : start + BATCH_SIZE]).delete()
         _partners_insert(
             [
                 (item.pk, org.pk, typed)
                 for item, data in [*zip(new_items, creates, strict=True), *updates]
                 for org, typed in data.partners
             ]
+        )
+        ItemTheme.objects.bulk_create(
+            [
+                ItemTheme(returnitem_id=item.pk, theme_id=theme.pk)
+                for item, data in [*zip(new_items, creates, strict=True), *updates]
+                for theme in data.secondary_themes
+            ],
+            batch_size=BATCH_SIZE,
         )
         result.created, result.updated = len(new_items), len(changed)
     return result

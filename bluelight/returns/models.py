@@ -12,10 +12,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from bluelight.collaborations.models import Collaboration, Scope, Status, Theme
+from bluelight.collaborations.models import Basis, Collaboration, Scope, Status, Theme
 from bluelight.collaborations.partial_dates import Precision, format_partial_date
 from bluelight.core.versions import version_field
 from bluelight.organisations.models import Organisation
+from bluelight.returns.figures import Figure, item_figure
 
 
 class RoundState(models.TextChoices):
@@ -147,11 +148,27 @@ class ItemProgress(models.TextChoices):
     COMPLETED = "completed", _("Completed")
 
 
+def _figure_basis(verbose_name):
+    return models.CharField(verbose_name, max_length=30, choices=Basis.choices, blank=True)
+
+
+def _figure_price_year(verbose_name):
+    return models.PositiveSmallIntegerField(verbose_name, null=True, blank=True)
+
+
+def _figure_recipient(verbose_name):
+    return models.ForeignKey(
+        Organisation, verbose_name=verbose_name, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+
 class ReturnItem(models.Model):
     """One collaboration as reported: the parsed values beside the original cells (`raw`).
 
     Money columns are kept as reported (one-off cost, one-off savings, annual savings, external
-    funding): consolidation turns them into benefits of the right kind, accruing to the reporter.
+    funding): consolidation turns them into benefits of the right kind. `savings_basis` and
+    `price_year` are every figure's default; a figure's own basis and price year (blank: the
+    default) and recipient (blank: the reporting organisation) are beside it (returns/figures.py).
     """
 
     return_obj = models.ForeignKey(Return, on_delete=models.CASCADE, related_name="items", db_column="return_id")
@@ -203,6 +220,22 @@ class ReturnItem(models.Model):
     evidence_url = models.URLField(_("evidence link"), max_length=500, blank=True)
     contact_name = models.CharField(_("contact name"), max_length=150, blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
+    annual_savings_basis = _figure_basis(_("annual savings basis"))
+    annual_savings_price_year = _figure_price_year(_("annual savings price year"))
+    annual_savings_recipient = _figure_recipient(_("annual savings accrue to"))
+    one_off_savings_basis = _figure_basis(_("one-off savings basis"))
+    one_off_savings_price_year = _figure_price_year(_("one-off savings price year"))
+    one_off_savings_recipient = _figure_recipient(_("one-off savings accrue to"))
+    one_off_cost_basis = _figure_basis(_("one-off cost basis"))
+    one_off_cost_price_year = _figure_price_year(_("one-off cost price year"))
+    one_off_cost_recipient = _figure_recipient(_("one-off cost borne by"))
+    external_funding_basis = _figure_basis(_("external funding basis"))
+    external_funding_price_year = _figure_price_year(_("external funding price year"))
+    external_funding_recipient = _figure_recipient(_("external funding received by"))
+    # Not in the item's history by itself: its `raw` keeps the cell as typed, as for partners.
+    secondary_themes = models.ManyToManyField(
+        Theme, verbose_name=_("secondary themes"), blank=True, related_name="secondary_return_items"
+    )
     raw = models.JSONField(_("original values"), default=dict, blank=True)
     # A pre-filled collaboration starts not started: the editor confirms, updates or ends each one.
     progress = models.CharField(
@@ -242,6 +275,10 @@ class ReturnItem(models.Model):
     @property
     def end_display(self) -> str:
         return format_partial_date(self.end_date, self.end_precision)
+
+    def figure(self, name: str) -> Figure:
+        """One money figure ("annual_savings", ...) with its basis, price year and recipient, defaults applied."""
+        return item_figure(self, name)
 
 
 class ItemPartner(models.Model):

@@ -22,14 +22,16 @@ from django.core.validators import EmailValidator, URLValidator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from bluelight.collaborations.models import Basis, Scope, Status, Theme
+from bluelight.collaborations.models import Scope, Status, Theme
 from bluelight.collaborations.partial_dates import parse_partial_date
 from bluelight.organisations.models import Organisation
 from bluelight.organisations.resolution import Resolution, Resolver
 from bluelight.returns import rules
-from bluelight.returns.cells import WEB_NAMES, CellError, money_parse
+from bluelight.returns.cells import WEB_NAMES, CellError
+from bluelight.returns.figures import FigureColumns, _choices
 from bluelight.returns.sheet import (
     COLUMNS,
+    FIGURE_COLUMNS,
     TEXT_LIMIT,
     Download,
     RowError,
@@ -41,7 +43,6 @@ from bluelight.returns.sheet import (
     table_read,
 )
 
-MONEY_COLUMNS = ("one_off_cost_gbp", "one_off_savings_gbp", "annual_savings_gbp", "external_funding_gbp")
 # Field lengths match ReturnItem's max_length; free text is bounded so one cell cannot be a novel.
 LIMITS = {
     "reference": 60,
@@ -55,11 +56,8 @@ LIMITS = {
     "contact_email": 254,
     "partner": 250,
 }
-# The online form's words, made once: every row's title and money cells use them.
+# The online form's words, made once: every row's title uses them.
 ENTER_A_TITLE = gettext_lazy("Enter a title")
-COST_NOT_NEGATIVE = gettext_lazy("enter the cost itself, without a minus sign")
-SAVING_NOT_NEGATIVE = gettext_lazy("enter a cost under One-off cost, not as a negative saving")
-FUNDING_NOT_NEGATIVE = gettext_lazy("enter the funding received, without a minus sign")
 # A collaboration of more organisations is a programme: its return names the main partners. The
 # bound also keeps name resolution, whose context grows with every partner settled, small.
 DEFAULT_MAX_PARTNERS = 100
@@ -98,40 +96,39 @@ class ItemData:
     evidence_url: str = ""
     contact_name: str = ""
     contact_email: str = ""
+    secondary_themes: list[Theme] = field(default_factory=list)
+    # Each figure's own basis and price year ("" and None: the defaults above) and recipient (None: the reporter).
+    annual_savings_basis: str = ""
+    annual_savings_price_year: int | None = None
+    annual_savings_recipient: Organisation | None = None
+    one_off_savings_basis: str = ""
+    one_off_savings_price_year: int | None = None
+    one_off_savings_recipient: Organisation | None = None
+    one_off_cost_basis: str = ""
+    one_off_cost_price_year: int | None = None
+    one_off_cost_recipient: Organisation | None = None
+    external_funding_basis: str = ""
+    external_funding_price_year: int | None = None
+    external_funding_recipient: Organisation | None = None
     raw: dict = field(default_factory=dict)
     notices: list[RowError] = field(default_factory=list)
 
-    # The ReturnItem fields this data sets (partners are written as ItemPartner rows).
+    # The ReturnItem fields this data sets (partners are written as ItemPartner rows, secondary themes as the
+    # item's many-to-many).
     ITEM_FIELDS = (
         "row_number", "reference", "title", "description", "lead_organisation", "theme", "status",
         "start_date", "start_precision", "end_date", "end_precision", "scope", "one_off_cost_gbp",
         "one_off_savings_gbp", "annual_savings_gbp", "external_funding_gbp", "savings_basis",
         "price_year", "benefits", "outcomes", "lessons", "evidence_url", "contact_name",
-        "contact_email", "raw",
+        "contact_email", *FIGURE_COLUMNS, "raw",
     )  # fmt: skip
 
     def item_fields(self) -> dict:
         return {name: getattr(self, name) for name in self.ITEM_FIELDS}
 
 
-def _choices(choices) -> dict[str, str]:
-    """Accept each choice by its value or its label, in any case."""
-    lookup = {}
-    for value, label in choices:
-        lookup[normal(value)] = value
-        lookup[normal(label)] = value
-    return lookup
-
-
 STATUS_LOOKUP = _choices(Status.choices)
 SCOPE_LOOKUP = _choices(Scope.choices)
-BASIS_LOOKUP = {
-    **_choices(Basis.choices),
-    "projected": Basis.ESTIMATED,
-    "realized": Basis.REALISED,
-    "independently evaluated": Basis.INDEPENDENTLY_EVALUATED,
-}
-_PRICE_YEAR = re.compile(r"(\d{4})(?:\s*[/\-]\s*(?:\d{2}|\d{4}))?")
 _email = EmailValidator()
 _url = URLValidator(schemes=["http", "https"])
 
@@ -169,7 +166,7 @@ class SheetContext:
         return self._resolved[key]
 
 
-class ReturnRow:
+class ReturnRow(FigureColumns):
     """One data row of a return. Each `clean_<column>` takes the cell's text and returns a clean value
     or raises CellError saying how to fix it. Columns are cleaned in template order, so later
     columns can use earlier values (`self.values`); `clean()` then applies the cross-column rules.
@@ -185,11 +182,13 @@ class ReturnRow:
         self.errors: list[RowError] = []
         self.notices: list[RowError] = []  # changes made to the row that the user should know about
 
-    def error(self, column: str, message: str, value: str | None = None, *, code: str = "", web: str = "") -> None:
-        """Report a problem in `column`: `message` for a spreadsheet, `web` for the online form."""
-        self.errors.append(
-            RowError(self.number, column, self.cells.get(column, "") if value is None else value, message, code, web)
-        )
+    def error(
+        self, column: str, message: str, value: str | None = None, *, code: str = "", web: str = "", field: str = ""
+    ) -> None:
+        """Report a problem in `column`: `message` for a spreadsheet, `web` for the online form (on `field`, if
+        given: the form's field where it is not the column)."""
+        value = self.cells.get(column, "") if value is None else value
+        self.errors.append(RowError(self.number, column, value, message, code, web, field))
 
     def run(self) -> ItemData | None:
         for column in COLUMNS:
@@ -217,18 +216,13 @@ class ReturnRow:
 
     def clean(self) -> None:
         """The cross-column rules (`rules.py`), each run only where the columns it needs are clean;
-        then a blank price year is filled in where the row gives money."""
+        then the money figures' defaults are settled (`FigureColumns.figures_complete`)."""
         item = rules.ItemValues(
             self.values, reporter=self.context.organisation, day=self.day, typed_partners=getattr(self, "_found", [])
         )
         for failed, said in rules.check(item):
-            self.error(failed.column, said.sheet, code=failed.code, web=said.web)
-        values = self.values
-        money = [values.get(c) for c in MONEY_COLUMNS]
-        if "price_year" in values and values["price_year"] is None and any(m is not None for m in money):
-            # Figures reported in a round are taken to be in that round's prices: people quote
-            # today's money, whenever the collaboration started. The original cell stays blank in `raw`.
-            values["price_year"] = self.context.day.year
+            self.error(failed.column, said.sheet, code=failed.code, web=said.web, field=failed.field)
+        self.figures_complete()
 
     # One method per column, in template order ----------------------------------------------
 
@@ -300,7 +294,7 @@ class ReturnRow:
                     (
                         shorten(name),
                         "this is too long for an organisation name: separate names with ;",
-                        _("Partner is too long for an organisation's name: enter one partner in each box"),
+                        _("Partner is too long for an organisation's name: add one partner at a time"),
                     )
                 )
                 continue
@@ -454,53 +448,6 @@ class ReturnRow:
             )
         return scope
 
-    def clean_one_off_cost_gbp(self, text: str) -> Decimal | None:
-        return money_parse(
-            text,
-            negative_hint="enter the cost itself, without a minus sign",
-            column="one_off_cost_gbp",
-            negative_web=COST_NOT_NEGATIVE,
-        )
-
-    def clean_one_off_savings_gbp(self, text: str) -> Decimal | None:
-        return money_parse(
-            text,
-            negative_hint="a cost goes in one_off_cost_gbp, not as a negative saving",
-            column="one_off_savings_gbp",
-            negative_web=SAVING_NOT_NEGATIVE,
-        )
-
-    def clean_annual_savings_gbp(self, text: str) -> Decimal | None:
-        return money_parse(
-            text,
-            negative_hint="a cost goes in one_off_cost_gbp, not as a negative saving",
-            column="annual_savings_gbp",
-            negative_web=SAVING_NOT_NEGATIVE,
-        )
-
-    def clean_savings_basis(self, text: str) -> str:
-        if not text:
-            return ""
-        basis = BASIS_LOOKUP.get(normal(text))
-        if basis is None:
-            raise CellError(
-                f"savings_basis must be one of {', '.join(Basis.values)}",
-                web=_("Select the basis of the savings from the list"),
-            )
-        return basis
-
-    def clean_price_year(self, text: str) -> int | None:
-        """Blank stays None here; `clean()` fills it in when the row gives money."""
-        if not text:
-            return None
-        match = _PRICE_YEAR.fullmatch(text)
-        if not match or not 1990 <= int(match[1]) <= 2100:
-            raise CellError(
-                "price_year is the year the money figures are priced in: a year from 1990 to 2100",
-                web=_("Price year of the figures must be a year from 1990 to 2100, like 2016"),
-            )
-        return int(match[1])
-
     def clean_benefits(self, text: str) -> str:
         return self._text(text, "benefits")
 
@@ -541,19 +488,36 @@ class ReturnRow:
             ) from None
         return text
 
-    def clean_external_funding_gbp(self, text: str) -> Decimal | None:
-        return money_parse(
-            text,
-            negative_hint="enter the funding received, without a minus sign",
-            column="external_funding_gbp",
-            negative_web=FUNDING_NOT_NEGATIVE,
-        )
-
     def clean_outcomes(self, text: str) -> str:
         return self._text(text, "outcomes")
 
     def clean_lessons(self, text: str) -> str:
         return self._text(text, "lessons")
+
+    def clean_secondary_themes(self, text: str) -> list[Theme]:
+        """Theme codes or names separated by semicolons; the main theme, listed here too, is left out."""
+        themes: list[Theme] = []
+        problems = []
+        for typed in (" ".join(name.split()) for name in re.split(r"[;\n]", text) if name.strip()):
+            found = self.context.themes.get(normal(typed), [])
+            if len(found) == 1:
+                if found[0] not in themes and found[0] != self.values.get("theme"):
+                    themes.append(found[0])
+                continue
+            if found:
+                codes = ", ".join(t.code for t in found)
+                sheet = f"several themes are named {typed} ({codes}): use the code of the one you mean"
+            else:
+                close = difflib.get_close_matches(normal(typed), list(self.context.themes), n=3, cutoff=0.6)
+                hint = f" Did you mean: {'; '.join(close)}?" if close else ""
+                sheet = (
+                    f"{typed} is not a theme code or name: pick themes from the Themes sheet of the template, "
+                    f"separated by semicolons.{hint}"
+                )
+            problems.append((shorten(typed), sheet, _("Select the other themes from the list")))
+        if problems:
+            raise CellError(problems=problems)
+        return themes
 
 
 # ---------------------------------------------------------------------------------------------

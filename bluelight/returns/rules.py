@@ -20,8 +20,6 @@ from django.utils.translation import gettext_lazy
 from bluelight.organisations.models import Organisation
 from bluelight.returns.sheet import normal
 
-SAVINGS_COLUMNS = ("one_off_savings_gbp", "annual_savings_gbp")
-
 
 @dataclass
 class ItemValues:
@@ -48,6 +46,7 @@ class Rule:
     needs: tuple[str, ...]  # columns that must have cleaned for the rule to run
     check: Callable[[ItemValues], bool | Said]
     web: str  # the online form's message
+    field: str = ""  # the online form's field for the problem, where the form has no field named `column`
 
     @property
     def name(self) -> str:
@@ -75,12 +74,12 @@ class Rule:
 RULES: list[Rule] = []
 
 
-def rule(code: str, column: str, *, needs: tuple[str, ...], web: str):
-    """Declare a check as rule `code`, reported in `column`; its docstring is the spreadsheet's message, `web`
-    the online form's."""
+def rule(code: str, column: str, *, needs: tuple[str, ...], web: str, field: str = ""):
+    """Declare a check as rule `code`, reported in `column` (on the online form, in `field` if given); its
+    docstring is the spreadsheet's message, `web` the online form's."""
 
     def register(check):
-        RULES.append(Rule(code, column, needs, check, web))
+        RULES.append(Rule(code, column, needs, check, web, field))
         return check
 
     return register
@@ -129,17 +128,38 @@ def end_not_before_start(item: ItemValues) -> bool:
     return not (start and end and end[0] < start[0])
 
 
+def _has_a_basis(item: ItemValues, figure: str) -> bool:
+    """A figure without an amount needs no basis; one with an amount has its own basis or the row's savings_basis.
+
+    An amount cell with an error is not in the values, as if blank: its own column reports it."""
+    values = item.values
+    return values[f"{figure}_gbp"] is None or bool(values[f"{figure}_basis"] or values["savings_basis"])
+
+
 @rule(
     "RET003",
     "savings_basis",
-    needs=("savings_basis",),
-    web=gettext_lazy("Select the basis of the savings: how the savings figures are known"),
+    needs=("annual_savings_gbp", "savings_basis", "annual_savings_basis"),
+    web=gettext_lazy("Select the basis of the annual recurring savings"),
+    field="annual_savings_basis",
 )
-def savings_have_a_basis(item: ItemValues) -> bool:
-    """say how the savings figures are known: estimated, realised or independently_evaluated"""
-    # A savings cell with an error is absent here, as if blank: its own column reports it.
-    given = any(item.values.get(column) is not None for column in SAVINGS_COLUMNS)
-    return not given or bool(item.values["savings_basis"])
+def annual_savings_have_a_basis(item: ItemValues) -> bool:
+    """say how the annual savings are known: estimated, realised or independently_evaluated, in savings_basis
+    (or in annual_savings_basis for this figure alone)"""
+    return _has_a_basis(item, "annual_savings")
+
+
+@rule(
+    "RET004",
+    "savings_basis",
+    needs=("one_off_savings_gbp", "savings_basis", "one_off_savings_basis"),
+    web=gettext_lazy("Select the basis of the one-off or cumulative savings"),
+    field="one_off_savings_basis",
+)
+def one_off_savings_have_a_basis(item: ItemValues) -> bool:
+    """say how the one-off savings are known: estimated, realised or independently_evaluated, in savings_basis
+    (or in one_off_savings_basis for this figure alone)"""
+    return _has_a_basis(item, "one_off_savings")
 
 
 def check(item: ItemValues) -> list[tuple[Rule, Said]]:

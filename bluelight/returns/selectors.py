@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -20,13 +19,12 @@ from django.utils.translation import ngettext
 
 from bluelight.accounts import policy
 from bluelight.accounts.policy import Action
-from bluelight.collaborations.models import Basis, Collaboration, Scope, Status, Theme
+from bluelight.collaborations.models import Collaboration
 from bluelight.core.charts import chart_svg
-from bluelight.core.versions import merged_rows, merged_values
 from bluelight.organisations.models import Organisation, OrganisationType
 from bluelight.returns import emails, template
-from bluelight.returns.forms import PARTNER_FIELDS
 from bluelight.returns.models import Request, Return, ReturnState, Round, RoundState
+from bluelight.returns.sheet import FIGURES
 from bluelight.returns.tasklist import task_list
 
 if TYPE_CHECKING:
@@ -134,110 +132,6 @@ def return_page(user, round_, organisation, return_obj) -> dict:
     }
 
 
-def item_form_choices() -> dict:
-    themes = [(t.code, str(t)) for t in Theme.objects.select_related("parent").order_by("parent__position", "position")]
-    return {
-        "theme_choices": themes,
-        "status_choices": Status.choices,
-        "scope_choices": [("", _("Not sure"))] + list(Scope.choices),
-        "basis_choices": [("", _("No savings figures"))] + list(Basis.choices),
-    }
-
-
-def _money(value) -> str:
-    return "" if value is None else f"{value:.2f}".removesuffix(".00")
-
-
-def item_initial(item) -> dict:
-    """A staged item as the form's text values (the same text a spreadsheet cell would hold)."""
-    partners = [p.typed_as or p.organisation.name for p in item.partners.select_related("organisation")]
-    initial = _item_fields_initial(item)
-    for n, name in enumerate(partners, start=1):
-        initial[f"partner_{n}"] = name
-    initial["version"] = item.version
-    return initial
-
-
-def _item_fields_initial(item) -> dict:
-    return {
-        "title": item.title,
-        "description": item.description,
-        "lead_organisation": item.lead_organisation.name if item.lead_organisation else "",
-        "theme": item.theme.code if item.theme else "",
-        "status": item.status,
-        "start_date": item.start_display,
-        "end_date": item.end_display,
-        "scope": item.scope,
-        "savings_basis": item.savings_basis,
-        "price_year": item.price_year or "",
-        "benefits": item.benefits,
-        "outcomes": item.outcomes,
-        "lessons": item.lessons,
-        "evidence_url": item.evidence_url,
-        "contact_name": item.contact_name,
-        "contact_email": item.contact_email,
-        **{
-            name: _money(getattr(item, name))
-            for name in ("one_off_cost_gbp", "one_off_savings_gbp", "annual_savings_gbp", "external_funding_gbp")
-        },
-    }
-
-
-def _form_text(value) -> str:
-    return ("" if value is None else str(value)).replace("\r\n", "\n").strip()
-
-
-def _form_split(values) -> tuple[dict, list[str]]:
-    """Form values as (fields, partner names): plain text, the partner fields as one list."""
-    fields = {
-        name: _form_text(value)
-        for name, value in values.items()
-        if not name.startswith("partner_") and name not in ("version", "csrfmiddlewaretoken")
-    }
-    partners = [_form_text(values.get(f"partner_{n}")) for n in range(1, PARTNER_FIELDS + 1)]
-    return fields, [name for name in partners if name]
-
-
-def _item_form_at(item, version: int) -> tuple[dict, list[str] | None] | None:
-    """The item's form values at `version`, from its history; partners only where the history kept them as typed."""
-    row = item.history.filter(version=version).order_by("-history_date", "-history_id").first()
-    if row is None:
-        return None
-    fields, _partners = _form_split(_item_fields_initial(row.instance))
-    typed = (row.raw or {}).get("partners")
-    partners = None if typed is None else [" ".join(n.split()) for n in re.split(r"[;\n]", typed) if n.strip()]
-    return fields, partners
-
-
-def item_form_rebased(item, *, version: int, mine) -> dict:
-    """The item form's values after a refused save: the item as it is now, with the user's changes laid over it.
-
-    `mine` is what the user submitted, based on `version`. Where the item at that version is in
-    its history, a field they changed keeps their value and the others take the current one
-    (partners: the names they added or removed); otherwise their values are kept as submitted.
-    The version is the current one, so saving again applies their changes.
-    """
-    theirs, _partners = _form_split(_item_fields_initial(item))
-    their_partners = [p.typed_as or p.organisation.name for p in item.partners.select_related("organisation")]
-    my_fields, my_partners = _form_split(mine)
-    base = _item_form_at(item, version)
-    if base is None:
-        values, partners = {**theirs, **my_fields}, my_partners
-    else:
-        base_fields, base_partners = base
-        values = merged_values(base_fields, my_fields, theirs)
-        partners = merged_rows(their_partners if base_partners is None else base_partners, my_partners, their_partners)
-    for n, name in enumerate(partners, start=1):
-        values[f"partner_{n}"] = name
-    values["version"] = item.version
-    return values
-
-
-def org_names() -> list[str]:
-    """Names offered by the partner fields' browser autocomplete (a datalist: works without JavaScript)."""
-    return list(Organisation.objects.order_by("name").values_list("name", flat=True))
-
-
 # --- known collaborations ----------------------------------------------------------------------
 
 
@@ -246,7 +140,9 @@ def known_collaborations(organisation: Organisation):
     return (
         Collaboration.objects.filter(partners__organisation=organisation, merged_into__isnull=True)
         .select_related("primary_theme")
-        .prefetch_related("partners__organisation", "benefits__accrues_to", "contacts", "outcomes", "evidence")
+        .prefetch_related(
+            "partners__organisation", "benefits__accrues_to", "contacts", "outcomes", "evidence", "secondary_themes"
+        )
         .distinct()
         .order_by("title")
     )
@@ -256,7 +152,8 @@ def item_values_from_collaboration(collaboration: Collaboration, organisation: O
     """A known collaboration as return-item values, seen from `organisation`.
 
     Money, basis, price year, benefits, outcomes, evidence and contact come from the template's
-    own row for it, so an online return starts from exactly what the spreadsheet would offer.
+    own row for it, so an online return starts from exactly what the spreadsheet would offer. (Its
+    secondary themes are the item's many-to-many: the caller sets them once the item is saved.)
     """
     row = template.row_from_collaboration(collaboration, organisation)
     return {
@@ -279,6 +176,13 @@ def item_values_from_collaboration(collaboration: Collaboration, organisation: O
         **{
             name: row.get(name, "")
             for name in ("savings_basis", "benefits", "outcomes", "evidence_url", "contact_name", "contact_email")
+        },
+        # Each figure's own basis and price year where the record's differ from the defaults above; its benefits
+        # are this organisation's own (or shared), so every figure accrues to the reporter: no recipient.
+        **{
+            f"{figure}_{part}": row.get(f"{figure}_{part}") or default
+            for figure in FIGURES
+            for part, default in (("basis", ""), ("price_year", None))
         },
     }
 

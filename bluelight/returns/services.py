@@ -31,7 +31,7 @@ from bluelight.returns.models import (
     RoundState,
 )
 from bluelight.returns.rows import ItemData, ReturnRow, SheetContext
-from bluelight.returns.sheet import RowError
+from bluelight.returns.sheet import FIGURE_COLUMNS, FIGURES, RowError
 
 # Who is asked when a round names no types: "every ambulance trust, fire and rescue service and police force".
 DEFAULT_TYPES = [
@@ -238,6 +238,7 @@ def return_start(*, round_: Round, organisation: Organisation, user=None) -> Ret
             known_collaboration=collaboration,
             **selectors.item_values_from_collaboration(collaboration, organisation),
         )
+        item.secondary_themes.set(collaboration.secondary_themes.all())
         ItemPartner.objects.bulk_create(
             [
                 ItemPartner(item=item, organisation=p.organisation, typed_as=p.organisation.name)
@@ -366,12 +367,19 @@ def _return_bump(return_obj: Return, user=None) -> None:
     _by(return_obj, user).save(update_fields=["version"])
 
 
-def _item_content(item: ReturnItem, partners) -> dict:
-    """What an item holds, to tell a real change from a save of the same values (`raw` is only how it was typed)."""
+def _item_content(item: ReturnItem, partners, themes) -> dict:
+    """What an item holds, to tell a real change from a save of the same values (`raw` is only how it was typed).
+
+    `partners` are (organisation id, as typed) pairs: the reporting organisation is a partner however it was
+    typed, or not typed at all; `themes` the secondary themes' ids.
+    """
     names = [name for name in ItemData.ITEM_FIELDS if name not in ("row_number", "raw")]
     values = {name: getattr(item, ReturnItem._meta.get_field(name).attname) for name in names}
     values["action"] = item.action
-    values["partners"] = sorted(partners)
+    values["progress"] = item.progress
+    reporter = item.return_obj.organisation_id
+    values["partners"] = sorted((org, "" if org == reporter else typed) for org, typed in partners)
+    values["secondary_themes"] = sorted(themes)
     return values
 
 
@@ -380,8 +388,8 @@ def _display(item: ReturnItem, name: str) -> str:
         return item.start_display
     if name == "end_date":
         return item.end_display
-    if name == "partners":
-        return (item.raw or {}).get("partners", "")
+    if name in _AS_TYPED:
+        return (item.raw or {}).get(name, "")
     model_field = ReturnItem._meta.get_field(name)
     if model_field.choices:
         return str(getattr(item, f"get_{name}_display")())
@@ -390,10 +398,13 @@ def _display(item: ReturnItem, name: str) -> str:
 
 
 _DESCRIBED = (
-    "title", "description", "partners", "lead_organisation", "theme", "status", "start_date", "end_date", "scope",
-    "one_off_cost_gbp", "one_off_savings_gbp", "annual_savings_gbp", "external_funding_gbp", "savings_basis",
-    "price_year", "benefits", "outcomes", "lessons", "evidence_url", "contact_name", "contact_email", "action",
+    "title", "description", "partners", "lead_organisation", "theme", "secondary_themes", "status", "start_date",
+    "end_date", "scope", "one_off_cost_gbp", "one_off_savings_gbp", "annual_savings_gbp", "external_funding_gbp",
+    "savings_basis", "price_year", *FIGURE_COLUMNS, "benefits", "outcomes", "lessons", "evidence_url",
+    "contact_name", "contact_email", "action", "progress",
 )  # fmt: skip
+# Kept in the item's history only as typed (its `raw` cells): partners and the secondary themes.
+_AS_TYPED = ("partners", "secondary_themes")
 
 
 def _label(name: str) -> str:
@@ -421,7 +432,7 @@ def return_item_changes_since(item: ReturnItem, since: int) -> tuple:
     old, new = base.instance, latest.instance
     changes = []
     for name in _DESCRIBED:
-        if name == "partners" and ("partners" not in (old.raw or {}) or "partners" not in (new.raw or {})):
+        if name in _AS_TYPED and (name not in (old.raw or {}) or name not in (new.raw or {})):
             continue
         before, after = _display(old, name), _display(new, name)
         if before != after:
@@ -488,20 +499,28 @@ def return_item_save(
     data: ItemData,
     user=None,
     expected_version: int | None = None,
+    progress: str | None = None,
 ) -> ReturnItem:
-    """Write a checked item and its partners; an edited known collaboration becomes an update.
+    """Write a checked item, its partners and secondary themes; an edited known collaboration becomes an update.
 
     The item is locked while it is checked and written. With `expected_version` (the version the
     form was opened at) an item saved since by anyone is left as it is and StaleVersion says what
-    changed. Saving the same values writes nothing; a real change moves the item and its return to
-    their next versions.
+    changed. `progress` (an ItemProgress), if given, is where the editor is with the item: a change
+    of progress alone is a change. Saving the same values writes nothing; a real change moves the
+    item and its return to their next versions.
     """
     return_obj = _return_locked(return_obj)
+    if progress is not None and progress not in ItemProgress.values:
+        raise ValidationError({"progress": _("Select yes if you have finished with this collaboration")})
     if item is not None:
         item = ReturnItem.objects.select_for_update().get(pk=item.pk)
         if expected_version is not None:
             version_check(item, expected_version, describe=return_item_changes_since)
-        before = _item_content(item, [(p.organisation_id, p.typed_as) for p in item.partners.all()])
+        before = _item_content(
+            item,
+            [(p.organisation_id, p.typed_as) for p in item.partners.all()],
+            item.secondary_themes.values_list("pk", flat=True),
+        )
     else:
         item = ReturnItem(return_obj=return_obj)
         before = None
@@ -512,8 +531,11 @@ def return_item_save(
         item.action = ItemAction.UPDATE
     if data.end_date and item.known_collaboration_id and data.status in ("completed", "discontinued"):
         item.action = ItemAction.ENDED
+    if progress is not None:
+        item.progress = progress
     partners = [(org, typed[:250]) for org, typed in data.partners]
-    if before is not None and _item_content(item, [(org.pk, typed) for org, typed in partners]) == before:
+    themes = [theme.pk for theme in data.secondary_themes]
+    if before is not None and _item_content(item, [(org.pk, typed) for org, typed in partners], themes) == before:
         return item  # nothing changed: nothing written, the version stays
     _return_bump(return_obj, user)
     if before is not None:
@@ -523,6 +545,7 @@ def return_item_save(
     ItemPartner.objects.bulk_create(
         [ItemPartner(item=item, organisation=org, typed_as=typed) for org, typed in partners]
     )
+    item.secondary_themes.set(data.secondary_themes)
     return item
 
 
@@ -554,8 +577,11 @@ def template_build(*, round: Round, organisation: Organisation) -> bytes:
     now = timezone.now()
     return_obj = Return.objects.filter(round=round, organisation=organisation).first()
     if return_obj is not None:
-        items = return_obj.items.select_related("theme", "lead_organisation").prefetch_related(
-            Prefetch("partners", queryset=ItemPartner.objects.select_related("organisation").order_by("pk"))
+        items = return_obj.items.select_related(
+            "theme", "lead_organisation", *(f"{figure}_recipient" for figure in FIGURES)
+        ).prefetch_related(
+            Prefetch("partners", queryset=ItemPartner.objects.select_related("organisation").order_by("pk")),
+            "secondary_themes",
         )
         items = list(items.order_by("row_number", "pk"))
         rows = [template.row_from_item(item, organisation) for item in items]

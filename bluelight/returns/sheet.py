@@ -41,12 +41,16 @@ REQUIRED_COLUMNS = (
     "contact_name",
     "contact_email",
 )
-OPTIONAL_COLUMNS = ("external_funding_gbp", "outcomes", "lessons")
+# The four money figures: each has its amount (`<figure>_gbp`) and may have its own basis, price year and
+# recipient (`<figure>_basis`, ...), which override savings_basis and price_year for that figure (returns/figures.py).
+FIGURES = ("annual_savings", "one_off_savings", "one_off_cost", "external_funding")
+FIGURE_COLUMNS = tuple(f"{figure}_{part}" for figure in FIGURES for part in ("basis", "price_year", "recipient"))
+OPTIONAL_COLUMNS = ("external_funding_gbp", "outcomes", "lessons", "secondary_themes", *FIGURE_COLUMNS)
 COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 
 DEFAULT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 DEFAULT_MAX_ROWS = 20_000
-# The template has 22 columns; room to spare for columns of notes, which are reported, not read.
+# The template has 35 columns; room to spare for columns of notes, which are reported, not read.
 DEFAULT_MAX_COLUMNS = 100
 # Excel holds at most 32,767 characters in a cell, so no cell typed in a spreadsheet is refused.
 # Each column has its own, smaller limit too (rows.LIMITS: 10,000 for description and other free
@@ -112,6 +116,7 @@ class RowError:
     message: str
     code: str = ""  # the rule's code (rules.py) when a named rule found it
     web: str = ""  # the message for the online form, naming its fields (rows.py); `message` is the spreadsheet's
+    field: str = ""  # the online form's field to show it on, where that is not `column` (rules.py)
 
     @property
     def web_message(self) -> str:

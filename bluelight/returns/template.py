@@ -13,7 +13,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from bluelight.collaborations.models import Basis, BenefitKind, Scope, Status
 from bluelight.collaborations.partial_dates import format_partial_date
 from bluelight.core.spreadsheets import xlsx_value
-from bluelight.returns.sheet import COLUMNS, DOWNLOADED_AT_NAME, TEXT_LIMIT, VERSIONS_SHEET
+from bluelight.returns.sheet import COLUMNS, DOWNLOADED_AT_NAME, FIGURES, TEXT_LIMIT, VERSIONS_SHEET
 
 KIND_COLUMNS = {
     BenefitKind.ANNUAL_SAVING: "annual_savings_gbp",
@@ -40,6 +40,8 @@ WIDTHS = {
     "contact_email": 30,
     "outcomes": 50,
     "lessons": 50,
+    "secondary_themes": 40,
+    **{f"{figure}_recipient": 32 for figure in FIGURES},
 }
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1D70B8")  # GOV.UK blue
@@ -146,12 +148,53 @@ GUIDANCE = [
         "Barriers met and what did not work: useful to others planning the same.",
         "Different rota patterns took a year to align",
     ),
+    (
+        "secondary_themes",
+        "optional column",
+        "Other areas the collaboration covers besides its theme: codes (or names) from the Themes sheet, "
+        "separated by semicolons. The main theme, if listed here too, is left out.",
+        "es_joint_facilities; fr_efr",
+    ),
+    *[
+        row
+        for figure, words in (
+            ("annual_savings", "the annual savings"),
+            ("one_off_savings", "the one-off savings"),
+            ("one_off_cost", "the one-off cost"),
+            ("external_funding", "the external funding"),
+        )
+        for row in (
+            (
+                f"{figure}_basis",
+                "optional column",
+                f"How {words} figure is known, if not as savings_basis says: " + ", ".join(Basis.values) + ". "
+                "Blank means savings_basis.",
+                "realised",
+            ),
+            (
+                f"{figure}_price_year",
+                "optional column",
+                f"The year {words} figure is priced in, if not price_year (1990 to 2100). Blank means price_year.",
+                "2024",
+            ),
+            (
+                f"{figure}_recipient",
+                "optional column",
+                f"The partner {words} accrue to, if not your organisation: one of the names in partners. "
+                "Blank means your organisation.",
+                "Surrey Fire and Rescue Service",
+            ),
+        )
+    ],
 ]
 NOTES = [
     "One row per collaboration on the Return sheet. Keep the header row as it is: columns are read by name.",
     "Money: one figure in pounds, written as " + MONEY_EXAMPLES + ". No ranges (10-20k), formulas or "
     "negative numbers; a cost goes in one_off_cost_gbp.",
     "External funding (grants) is never a saving: put it in external_funding_gbp.",
+    "savings_basis and price_year apply to every money figure; the optional columns such as annual_savings_basis, "
+    "annual_savings_price_year and annual_savings_recipient give one figure its own basis, price year and the "
+    "partner it accrues to.",
     "Dates: a year or a year and month, 2016 or 2016-05.",
     "Partners: names, short names or codes from the Organisations sheet, separated by semicolons. "
     "Your organisation is included automatically.",
@@ -199,6 +242,14 @@ def row_from_collaboration(collaboration, organisation) -> dict:
     years = [b.price_year for b in benefits if b.kind in KIND_COLUMNS]
     if years:
         row["price_year"] = max(years)
+    for kind, column in KIND_COLUMNS.items():  # a figure's own basis and price year, where not the defaults
+        figure, own = column.removesuffix("_gbp"), [b for b in benefits if b.kind == kind]
+        if own:
+            basis = min((b.basis for b in own), key=_BASIS_STRENGTH.index)
+            year = max(b.price_year for b in own)
+            row[f"{figure}_basis"] = basis if basis != row.get("savings_basis") else ""
+            row[f"{figure}_price_year"] = year if year != row.get("price_year") else None
+    row["secondary_themes"] = "; ".join(t.code for t in collaboration.secondary_themes.all())
     words = [b.description for b in benefits if b.description]
     words += [f"{b.get_kind_display()}: £{b.amount_gbp:,.0f}" for b in benefits if b.kind == BenefitKind.NON_CASHABLE]
     row["benefits"] = "; ".join(words)
@@ -214,15 +265,22 @@ def row_from_collaboration(collaboration, organisation) -> dict:
 def row_from_item(item, organisation) -> dict:
     """A template row for a return item as it stands, written so that the upload reads back the same values.
 
-    Partners and the lead are written as they were typed (the text that resolved to them); the
-    reporting organisation, when it was only implied, is left out as the upload adds it again.
-    Expects partners prefetched with their organisations, in the order they were written.
+    Partners, the lead and the figures' recipients are written as they were typed (the text that
+    resolved to them); the reporting organisation, when it was only implied, is left out as the
+    upload adds it again. Expects partners prefetched with their organisations, in the order they
+    were written, and the secondary themes and the recipients loaded.
     """
     partners = list(item.partners.all())
     typed = {p.organisation_id: p.typed_as or p.organisation.name for p in partners}
     lead = ""
     if item.lead_organisation_id is not None:
         lead = typed.get(item.lead_organisation_id) or item.lead_organisation.name
+    figures = {}
+    for figure in FIGURES:
+        recipient = getattr(item, f"{figure}_recipient")
+        figures[f"{figure}_basis"] = getattr(item, f"{figure}_basis")
+        figures[f"{figure}_price_year"] = getattr(item, f"{figure}_price_year")
+        figures[f"{figure}_recipient"] = (typed.get(recipient.pk) or recipient.name) if recipient else ""
     return {
         "reference": item.reference,
         "title": item.title,
@@ -245,6 +303,8 @@ def row_from_item(item, organisation) -> dict:
         "contact_email": item.contact_email,
         "outcomes": item.outcomes,
         "lessons": item.lessons,
+        "secondary_themes": "; ".join(theme.code for theme in item.secondary_themes.all()),
+        **figures,
     }
 
 
@@ -353,6 +413,15 @@ def workbook_build(
         strict=True,
         prompt="How the savings are known: " + ", ".join(Basis.values),
     )
+    for figure in FIGURES:
+        _list_validation(
+            sheet,
+            f"{figure}_basis",
+            f'"{",".join(Basis.values)}"',
+            last_row,
+            strict=True,
+            prompt="How this figure is known, if not as savings_basis: " + ", ".join(Basis.values),
+        )
     _list_validation(
         sheet,
         "theme",

@@ -14,8 +14,9 @@ from bluelight.core.forms import form_add_service_errors
 from bluelight.core.runs import run_waiting_for_worker
 from bluelight.core.versions import StaleVersion, version_missing_message
 from bluelight.organisations.models import Organisation
-from bluelight.returns import imports, runs, selectors, services, uploads
-from bluelight.returns.forms import ItemForm, ReviewForm, UploadForm
+from bluelight.returns import imports, item_values, runs, selectors, services, uploads
+from bluelight.returns.forms import ReviewForm, UploadForm
+from bluelight.returns.forms_item import ItemForm
 from bluelight.returns.models import ImportRun, Request, Return, ReturnItem, Round
 from bluelight.returns.sheet import SheetRefused, size_check
 
@@ -58,40 +59,48 @@ def return_overview(request, round_id: int, org: str):
 
 @login_required
 def item_edit(request, round_id: int, org: str, item_id: int | None = None):
+    """Add or change a collaboration. "Add partner" and a partner's "Remove" show the form again, nothing saved;
+    Save checks it with the spreadsheet's row class and saves it with the editor's answer to "Have you finished?"."""
     round_, organisation, _request, return_obj = _return_context(request.user, round_id, org, Action.EDIT_RETURN)
     if return_obj is None:
         return redirect("returns:return_overview", round_.pk, organisation.slug)
     item = get_object_or_404(ReturnItem, pk=item_id, return_obj=return_obj) if item_id else None
-    choices = selectors.item_form_choices()
+    options = item_values.item_form_options(return_obj, item)
     status, refusal = 200, []
-    if request.method == "POST":
-        form = ItemForm(request.POST, **choices)
-        form.is_valid()
+    if request.method != "POST":
+        form = ItemForm(initial=item_values.item_initial(item) if item else {}, **options)
+    elif (changed := ItemForm(request.POST, **options).partners_changed()) is not None:
+        form = ItemForm(initial=changed, **options)
+    else:
+        form = ItemForm(request.POST, **options)
+        valid = form.is_valid()
         expected = form.cleaned_data.get("version")
         data, errors = services.return_item_check(return_obj=return_obj, item=item, cells=form.cells())
         if item is not None and expected is None:  # no version to compare: refused, never saved blind
             errors, status = [], 400
             form.add_error(None, version_missing_message("collaboration"))
-        elif not errors:
+        elif valid and not errors:
             try:
                 services.return_item_save(
-                    return_obj=return_obj, item=item, data=data, user=request.user, expected_version=expected
+                    return_obj=return_obj,
+                    item=item,
+                    data=data,
+                    user=request.user,
+                    expected_version=expected,
+                    progress=form.cleaned_data["progress"],
                 )
             except StaleVersion as stale:  # shown again: the current item with this user's changes over it
                 status = 409
                 show_who = policy.can(request.user, Action.VIEW_HISTORY)
                 refusal = [stale.message(viewer=request.user, show_who=show_who, noun="collaboration")]
                 item.refresh_from_db()
-                rebased = selectors.item_form_rebased(item, version=expected, mine=request.POST)
-                form = ItemForm(initial=rebased, **choices)
+                rebased = item_values.item_form_rebased(item, version=expected, mine=form.values())
+                form = ItemForm(initial=rebased, **options)
             else:
                 messages.success(request, _("Saved %(title)s.") % {"title": data.title})
                 return redirect("returns:return_overview", round_.pk, organisation.slug)
         form.add_row_errors(errors)
-    else:
-        form = ItemForm(initial=selectors.item_initial(item) if item else {}, **choices)
-    context = {"form": form, "item": item, "round": round_, "organisation": organisation}
-    context |= {"org_names": selectors.org_names(), "extra_errors": refusal}
+    context = {"form": form, "item": item, "round": round_, "organisation": organisation, "extra_errors": refusal}
     return render(request, "returns/item_form.html", context, status=status)
 
 

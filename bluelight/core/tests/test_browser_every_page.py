@@ -368,8 +368,13 @@ def test_editor_adds_a_collaboration_to_a_return_with_the_keyboard_alone(page, c
     expect(page.get_by_role("heading", level=1)).to_have_text("Add a collaboration")
     tab_to(page, "The title", "el.id === 'id_title'")
     page.keyboard.type("Joint station at Epsom")
-    tab_to(page, "Partner 1", "el.id === 'id_partner_1'")
-    page.keyboard.type("Surrey Fire and Rescue Service")
+    tab_to(page, "The partner to add", "el.id === 'id_partner'")  # the type-ahead box over the register's list
+    page.keyboard.type("Surrey Fire and Rescue")
+    expect(page.get_by_role("option", name="Surrey Fire and Rescue Service")).to_be_visible()
+    page.keyboard.press("Enter")  # the suggestion highlighted is chosen
+    tab_to(page, "The Add partner button", named("BUTTON", "Add partner"))
+    page.keyboard.press("Enter")
+    expect(page.locator("#partners dl")).to_contain_text("Surrey Fire and Rescue Service")
     tab_to(page, "The main theme", "el.id === 'id_theme'")
     page.keyboard.press("ArrowDown")  # a closed list moves to the next choice
     theme = page.evaluate("document.activeElement.value")
@@ -377,8 +382,12 @@ def test_editor_adds_a_collaboration_to_a_return_with_the_keyboard_alone(page, c
     page.keyboard.press("ArrowDown")  # the second status: the arrow keys choose within a group of radios
     status = page.evaluate("document.activeElement.value")
     assert page.evaluate("document.activeElement.checked")
-    tab_to(page, "The start", "el.id === 'id_start_date'")
-    page.keyboard.type("2016-04")
+    tab_to(page, "The start's month", "el.id === 'id_start_date_month'")
+    page.keyboard.type("4")
+    tab_to(page, "The start's year", "el.id === 'id_start_date_year'")
+    page.keyboard.type("2016")
+    tab_to(page, "Have you finished?", "el.name === 'progress'")
+    page.keyboard.press("Space")  # "Yes, I have finished"
     tab_to(page, "The Save button", named("BUTTON", "Save"))
     page.keyboard.press("Enter")
 

@@ -80,8 +80,9 @@ def test_a_return_item_posted_empty(client, cast, started):
     response = client.post(reverse("returns:item_create", args=[started.round_id, "surrey_police"]), {})
     assert summary(response) == [
         ("#id_title", "Enter a title"),
-        ("#id_partner_1", "Enter at least one partner: a collaboration needs at least two organisations"),
+        ("#id_partner", "Enter at least one partner: a collaboration needs at least two organisations"),
         ("#id_status_0", "Select a status"),
+        ("#id_progress_0", "Select yes if you have finished with this collaboration"),
     ]
 
 
@@ -89,41 +90,47 @@ def test_a_return_item_posted_wrong_speaks_of_the_forms_boxes_not_a_spreadsheets
     client.force_login(cast.editor_a)
     wrong = {
         "title": "Joint station",
-        "partner_1": "SFRS",
-        "partner_2": "Surrey Search and Rescue",
+        "partners": ["SFRS", "Surrey Search and Rescue"],
         "status": "someday",
-        "start_date": "2016-13",
-        "end_date": "soon",
+        "start_date_month": "13",
+        "start_date_year": "2016",
+        "end_date_year": "soon",
         "scope": "galactic",
         "annual_savings_gbp": "twelve thousand",
+        "annual_savings_basis": "guess",
+        "annual_savings_price_year": "1066",
         "one_off_savings_gbp": "-5",
         "one_off_cost_gbp": "5-10k",
         "external_funding_gbp": "1,00",
-        "savings_basis": "guess",
-        "price_year": "1066",
         "evidence_url": "www.example.org",
         "contact_email": "pat at example",
+        "progress": "maybe",
     }
     response = client.post(reverse("returns:item_create", args=[started.round_id, "surrey_police"]), wrong)
     entries = summary(response)
     targets = [href for href, _text in entries]
     assert targets == [
-        "#id_partner_2", "#id_status_0", "#id_start_date", "#id_end_date", "#id_scope_0", "#id_annual_savings_gbp",
-        "#id_one_off_savings_gbp", "#id_one_off_cost_gbp", "#id_external_funding_gbp", "#id_savings_basis_0",
-        "#id_price_year", "#id_evidence_url", "#id_contact_email",
+        "#id_partner", "#id_status_0", "#id_start_date_month", "#id_end_date_year", "#id_scope_0",
+        "#id_annual_savings_gbp", "#id_annual_savings_basis_0", "#id_annual_savings_price_year",
+        "#id_one_off_savings_gbp", "#id_one_off_cost_gbp", "#id_external_funding_gbp", "#id_evidence_url",
+        "#id_contact_email", "#id_progress_0",
     ]  # fmt: skip
     for _href, text in entries:
         assert not SPREADSHEET_WORDS.search(text), text
         assert text[0].isupper(), text
     messages = dict(entries)
-    assert messages["#id_start_date"] == "Start must have a month from 01 to 12, like 2016-05"
-    assert messages["#id_end_date"] == "End must be a year, or a year and month, like 2016 or 2016-05"
+    assert messages["#id_start_date_month"] == "Start month must be a number from 1 to 12"
+    assert messages["#id_end_date_year"] == "End year must be 4 numbers, like 2016"
     assert messages["#id_annual_savings_gbp"].startswith("Annual recurring savings must be an amount in pounds")
+    assert messages["#id_annual_savings_basis_0"] == "Select the basis of the annual recurring savings from the list"
+    assert messages["#id_annual_savings_price_year"] == (
+        "Price year of the annual recurring savings must be a year from 1990 to 2100, like 2016"
+    )
     assert messages["#id_one_off_savings_gbp"] == (
         "One-off or cumulative savings must be a positive amount: "
         "enter a cost under One-off cost, not as a negative saving"
     )
-    assert messages["#id_partner_2"].startswith("Surrey Search and Rescue is not in the register")
+    assert messages["#id_partner"].startswith("Surrey Search and Rescue is not in the register")
 
 
 def test_uploading_no_file(client, cast, started):

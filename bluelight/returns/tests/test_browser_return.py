@@ -39,10 +39,13 @@ def test_editor_fills_in_a_return_online_and_submits_it(page, open_round, screen
 
     page.get_by_role("link", name="Add a collaboration").click()
     page.get_by_label("Title").fill("Joint station at Epsom")
-    page.get_by_label("Partner 1", exact=True).fill("SFRS")
-    page.get_by_label("Operational").check()
-    page.get_by_label("Start").fill("2016-04")
+    page.get_by_label("Partner to add").fill("Surrey Fire")  # the type-ahead box: chosen, not yet added
+    page.get_by_role("option", name="Surrey Fire and Rescue Service").click()
+    page.get_by_role("radio", name="Operational").check()
+    page.locator("#id_start_date_month").fill("4")
+    page.locator("#id_start_date_year").fill("2016")
     page.get_by_label("Annual recurring savings (£)").fill("twelve thousand")
+    page.get_by_label("Yes, I have finished").check()
     page.get_by_role("button", name="Save").click()
 
     summary = page.locator(".govuk-error-summary")
@@ -50,7 +53,7 @@ def test_editor_fills_in_a_return_online_and_submits_it(page, open_round, screen
     expect(summary).to_contain_text("Annual recurring savings")
     screenshot(page, "return-item-errors.png")
     page.get_by_label("Annual recurring savings (£)").fill("£12k")
-    page.get_by_label("Projected or estimated").check()
+    page.locator("#id_annual_savings_basis_0").check()
     page.get_by_role("button", name="Save").click()
 
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Saved Joint station at Epsom")
@@ -63,7 +66,7 @@ def test_editor_fills_in_a_return_online_and_submits_it(page, open_round, screen
     return_obj = Return.objects.get(organisation__slug="surrey_police")
     assert return_obj.state == ReturnState.SUBMITTED
     item = return_obj.items.get(title="Joint station at Epsom")
-    assert item.annual_savings_gbp == 12000 and item.savings_basis == "estimated"
+    assert item.annual_savings_gbp == 12000 and item.figure("annual_savings").basis == "estimated"
 
 
 def test_editor_uploads_a_bad_file_and_sees_each_problem_with_nothing_imported(page, open_round, tmp_path):

@@ -27,19 +27,24 @@ def overview_url(round_, slug="surrey_police"):
 
 
 def item_post(**overrides):
+    """The online item form as a browser posts it: a partner already added to the list, the start's month and
+    year in their boxes, the savings' basis on the figure, and the answer to "Have you finished?"."""
     data = {
         "title": "Joint station at Epsom",
         "description": "Police and fire share one station.",
-        "partner_1": "SFRS",
+        "partners": ["SFRS"],
         "lead_organisation": "",
         "theme": "es_shared_hq",
         "status": "operational",
-        "start_date": "2016-04",
+        "start_date_month": "4",
+        "start_date_year": "2016",
         "scope": "local",
         "annual_savings_gbp": "£12,000",
-        "savings_basis": "estimated",
+        "annual_savings_basis": "estimated",
         "contact_name": "Pat Example",
         "contact_email": "pat@example.org",
+        "progress": "completed",
+        "action": "save",
     }
     data.update(overrides)
     return data
@@ -144,7 +149,7 @@ def test_invalid_item_shows_every_problem_inline_and_saves_nothing(client, cast,
     client.post(overview_url(round_), {"action": "start"})
     response = client.post(
         reverse("returns:item_create", args=[round_.pk, "surrey_police"]),
-        item_post(partner_1="Surrey Search and Rescue", annual_savings_gbp="twelve thousand", end_date="2015"),
+        item_post(partners=["Surrey Search and Rescue"], annual_savings_gbp="twelve thousand", end_date_year="2015"),
     )
     assert response.status_code == 200
     summary = response.content.decode().split("There is a problem")[1].split("</ul>")[0]

@@ -16,8 +16,9 @@ from django.urls import reverse
 
 from bluelight.collaborations import rules
 from bluelight.collaborations.tests.factories import make_collaboration, saving
-from bluelight.returns import selectors, services
+from bluelight.returns import services
 from bluelight.returns.imports import return_import
+from bluelight.returns.item_values import item_initial
 from bluelight.returns.models import ItemAction, Return
 from bluelight.returns.services import template_build
 from bluelight.returns.sheet import COLUMNS, cell_text
@@ -63,10 +64,10 @@ def return_obj(client, cast, round_, org, theme):
     client.force_login(cast.editor_a)
     client.post(overview_url(round_), {"action": "start"})
     create = reverse("returns:item_create", args=[round_.pk, "surrey_police"])
-    client.post(create, web_item(title="Shared drone unit", partner_1="SFRS", start_date="2025-09"))
+    client.post(create, web_item(title="Shared drone unit", start_date_month="9", start_date_year="2025"))
     client.post(
         create,
-        web_item(title="Shared estates team", partner_1="Surrey FRS", partner_2="SECAmb", lead_organisation="SECAmb"),
+        web_item(title="Shared estates team", partners=["Surrey FRS", "SECAmb"], lead_organisation="SECAmb"),
     )
     rows = [
         good_row(reference="U1", partners="SFRS; SECAmb", annual_savings_gbp="£12k", savings_basis="estimated"),
@@ -89,13 +90,15 @@ def overview_url(round_):
 def web_item(**overrides) -> dict:
     data = {
         "title": "Joint station at Epsom",
-        "partner_1": "SFRS",
+        "partners": ["SFRS"],
         "theme": "es_shared_hq",
         "status": "operational",
-        "start_date": "2016-04",
+        "start_date_month": "4",
+        "start_date_year": "2016",
         "annual_savings_gbp": "£12,000",
-        "savings_basis": "estimated",
+        "annual_savings_basis": "estimated",
         "contact_email": "pat@example.org",
+        "progress": "completed",
     }
     return {**data, **overrides}
 
@@ -191,8 +194,8 @@ def test_the_download_writes_each_field_as_stored(client, round_, return_obj):
 
 def test_an_item_changed_online_is_in_the_download_and_uploading_it_back_keeps_the_change(client, round_, return_obj):
     item = return_obj.items.get(title="Regional dog unit")
-    data = {**selectors.item_initial(item), "title": "Regional dog and drone unit", "annual_savings_gbp": "8k"}
-    data["savings_basis"] = "estimated"
+    data = {**item_initial(item), "title": "Regional dog and drone unit", "annual_savings_gbp": "8k"}
+    data |= {"annual_savings_basis": "estimated", "progress": "completed"}
     response = client.post(reverse("returns:item_edit", args=[round_.pk, "surrey_police", item.pk]), data)
     assert response.status_code == 302
     item.refresh_from_db()
@@ -353,7 +356,7 @@ def test_the_download_reads_the_return_in_the_same_number_of_queries_however_man
 def test_text_typed_in_a_browser_box_with_line_breaks_round_trips_unchanged(client, round_, return_obj):
     """Browsers send a text box's line breaks as CR LF; a workbook gives them back as LF."""
     item = return_obj.items.get(title="Regional dog unit")
-    data = {**selectors.item_initial(item), "description": "First line.\r\nSecond line.\r\n\r\nThird."}
+    data = {**item_initial(item), "description": "First line.\r\nSecond line.\r\n\r\nThird.", "progress": "completed"}
     response = client.post(reverse("returns:item_edit", args=[round_.pk, "surrey_police", item.pk]), data)
     assert response.status_code == 302
     before = snapshot(return_obj)

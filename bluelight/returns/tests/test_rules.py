@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from bluelight.returns import rules, services
 from bluelight.returns.cells import WEB_NAMES
-from bluelight.returns.forms import ItemForm
+from bluelight.returns.forms_item import ItemForm
 from bluelight.returns.models import Return
 from bluelight.returns.tests.conftest import good_row, xlsx_bytes
 
@@ -33,6 +33,8 @@ def valid(org):
             "one_off_savings_gbp": None,
             "annual_savings_gbp": Decimal("12000.00"),
             "savings_basis": "estimated",
+            "annual_savings_basis": "",
+            "one_off_savings_basis": "",
         }
         values.update(changes)
         return rules.ItemValues(
@@ -79,11 +81,25 @@ def test_ret002_end_not_before_start(valid):
     assert failing(valid(end_date=..., start_date=START_2016)) == []  # a bad end date is its own column's error
 
 
-def test_ret003_savings_have_a_basis(valid):
+def test_ret003_annual_savings_have_a_basis(valid):
     assert failing(valid(savings_basis="")) == ["RET003"]
     assert failing(valid(savings_basis="", annual_savings_gbp=None)) == []  # no savings figure, no basis needed
-    assert failing(valid(savings_basis="", annual_savings_gbp=..., one_off_savings_gbp=Decimal("5"))) == ["RET003"]
+    assert failing(valid(savings_basis="", annual_savings_basis="realised")) == []  # the figure's own basis
     assert failing(valid(savings_basis=...)) == []  # an unreadable basis is its own column's error
+    assert failing(valid(savings_basis="", annual_savings_gbp=...)) == []  # an unreadable amount: its own column
+
+
+def test_ret004_one_off_savings_have_a_basis(valid):
+    one_off = {"annual_savings_gbp": None, "one_off_savings_gbp": Decimal("5")}
+    assert failing(valid(savings_basis="", **one_off)) == ["RET004"]
+    assert failing(valid(savings_basis="", one_off_savings_basis="estimated", **one_off)) == []
+    assert failing(valid(savings_basis="realised", **one_off)) == []
+    both = valid(savings_basis="", one_off_savings_gbp=Decimal("5"))
+    assert failing(both) == ["RET003", "RET004"]
+    assert [said.web for _rule, said in rules.check(both)] == [
+        "Select the basis of the annual recurring savings",
+        "Select the basis of the one-off or cumulative savings",
+    ]
 
 
 def test_every_rule_has_a_code_a_message_and_a_test_named_after_it():
@@ -104,6 +120,7 @@ BREAKING = {
     "RET001": {"partners": "Surrey Police"},
     "RET002": {"start_date": "2016", "end_date": "2015"},
     "RET003": {"annual_savings_gbp": "12000", "savings_basis": ""},
+    "RET004": {"one_off_savings_gbp": "5000", "savings_basis": ""},
 }
 
 
@@ -134,9 +151,14 @@ def test_an_online_item_breaking_a_rule_is_refused_with_its_code(surrey_police, 
 
 
 def form_fields(cells: dict) -> dict:
-    """A spreadsheet row's cells as the online form posts them: partners in their own boxes."""
-    fields = {k: v for k, v in cells.items() if k not in ("reference", "partners")}
-    fields |= {f"partner_{n}": name.strip() for n, name in enumerate(cells["partners"].split(";"), start=1)}
+    """A spreadsheet row's cells as the online form posts them: partners listed one by one, dates in a year box
+    (these rows give years only), the savings basis on each savings figure, and the editor's answer to "Have you
+    finished?"."""
+    fields = {k: v for k, v in cells.items() if k not in ("reference", "partners", "start_date", "end_date")}
+    fields["partners"] = [name.strip() for name in cells["partners"].split(";") if name.strip()]
+    fields |= {"start_date_year": cells["start_date"], "end_date_year": cells["end_date"], "progress": "completed"}
+    basis = fields.pop("savings_basis")
+    fields |= {"annual_savings_basis": basis, "one_off_savings_basis": basis}
     return fields
 
 
@@ -149,8 +171,9 @@ def test_the_online_form_shows_a_rules_web_message_on_its_field(client, cast, ru
     url = reverse("returns:item_create", args=[round_.pk, "surrey_police"])
     page = client.post(url, form_fields(good_row(**BREAKING[rule.code]))).content.decode()
     summary = page.split('class="govuk-error-summary"')[1].split("</ul>")[0]
-    field = "partner_1" if rule.column == "partners" else rule.column
-    target = f"id_{field}_0" if field in ("savings_basis", "status", "scope") else f"id_{field}"
+    # Partners' problems on the list to add one from; a whole date's on its first box given (here the year).
+    field = {"partners": "partner", "end_date": "end_date_year"}.get(rule.column, rule.field or rule.column)
+    target = f"id_{field}_0" if field.endswith("_basis") else f"id_{field}"
     assert re.findall(r'<a href="#([^"]+)">([^<]+)</a>', summary) == [(target, html.escape(str(rule.web)))]
     assert f'id="{target}"' in page
     assert rule.message not in page  # the spreadsheet's words stay with spreadsheets
@@ -158,9 +181,10 @@ def test_the_online_form_shows_a_rules_web_message_on_its_field(client, cast, ru
 
 def test_the_online_forms_messages_name_each_column_as_the_form_labels_it():
     form = ItemForm()
-    labels = {name: str(field.label) for name, field in form.fields.items()} | {
-        "partners": str(form["partner_1"].label)
-    }
+    labels = {name: str(field.label) for name, field in form.fields.items()} | {"partners": str(form["partner"].label)}
+    labels |= {date["name"]: str(date["legend"]) for date in form.date_inputs()}  # a date's boxes share its legend
+    # Never on the form: the service gives each new item its reference; the defaults of every figure's basis and
+    # price year are the item's, each figure has its own on the form.
     for column, name in WEB_NAMES.items():
-        if column != "reference":  # never on the form: the service gives each new item its reference
+        if column not in ("reference", "savings_basis", "price_year"):
             assert labels[column].startswith(str(name)), column

@@ -11,7 +11,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from bluelight.collaborations.tests.factories import make_collaboration
-from bluelight.returns import selectors, services
+from bluelight.returns import services
+from bluelight.returns.item_values import item_initial
 from bluelight.returns.models import Return, ReturnItem
 from bluelight.returns.sheet import DOWNLOADED_AT_NAME, VERSIONS_SHEET, cell_text
 from bluelight.returns.tests.conftest import good_row, xlsx_bytes
@@ -51,7 +52,7 @@ def return_obj(client, cast, round_):
 def edit_online(client, round_, item: ReturnItem, **changes) -> None:
     """Save the item through its page, as an editor working online does."""
     url = reverse("returns:item_edit", args=[round_.pk, "surrey_police", item.pk])
-    response = client.post(url, {**selectors.item_initial(item), **changes})
+    response = client.post(url, {**item_initial(item), **changes})
     assert response.status_code == 302, response.content.decode()
 
 
