@@ -3,9 +3,12 @@ and the snapshot of a record that lets a merge be undone.
 
 Field rule: the lead organisation's own report wins; without one, the latest submitted report; a
 field empty there is taken from the next report. Where reports disagree the plan records a
-conflict for the analyst. Money becomes benefits accruing to the organisation that reported it;
-the same amount of the same kind reported by several partners is one sum for the whole
-collaboration, counted once.
+conflict for the analyst. Each money figure becomes a benefit with the figure's own basis, price
+year and recipient (by default the item's savings basis and price year, accruing to the
+organisation that reported it); the same amount of the same kind reported by several partners is
+one sum, counted once, accruing to the recipient they agree on (else to the whole collaboration).
+A report's figures replace the record's benefits of the same kind accruing to the same organisation.
+Secondary themes are the record's and every report's, less the primary theme.
 """
 
 import datetime
@@ -20,6 +23,7 @@ from bluelight.collaborations.models import BenefitKind, Publication, Theme
 from bluelight.collaborations.services import collaboration_data_from
 from bluelight.consolidation.models import Cluster
 from bluelight.organisations.models import Organisation
+from bluelight.returns.figures import Figure
 from bluelight.returns.models import ReturnItem, Round
 
 MONEY_KINDS = {
@@ -28,6 +32,8 @@ MONEY_KINDS = {
     "one_off_cost_gbp": BenefitKind.INVESTMENT_COST,
     "external_funding_gbp": BenefitKind.EXTERNAL_FUNDING,
 }
+# The report's figure ("annual_savings", ...) behind each kind of benefit.
+FIGURE_KINDS = {column.removesuffix("_gbp"): kind for column, kind in MONEY_KINDS.items()}
 SCALAR_FIELDS = ("title", "description", "status", "scope", "lessons")
 DATE_FIELDS = ("start_date", "end_date")
 
@@ -77,33 +83,35 @@ def _choose(field_name: str, reports: list[ReturnItem], plan: MergePlan, fallbac
 
 
 def _benefits(reports: list[ReturnItem], round_: Round, plan: MergePlan) -> list[rules.BenefitData]:
-    """Money per reporting organisation; one identical figure from several partners is counted once."""
-    by_amount: dict[tuple[str, Decimal], list[ReturnItem]] = defaultdict(list)
+    """Each report's figures as benefits, each with its own basis, price year and recipient; one identical figure
+    from several partners is counted once (its basis and price year the first report's)."""
+    by_amount: dict[tuple[str, Decimal], list[tuple[ReturnItem, Figure]]] = defaultdict(list)
     for report in reports:
-        for column, kind in MONEY_KINDS.items():
-            amount = getattr(report, column)
-            if amount is not None and amount > 0:
-                by_amount[(kind, amount)].append(report)
+        for name, kind in FIGURE_KINDS.items():
+            figure = report.figure(name)
+            if figure.amount is not None and figure.amount > 0:
+                by_amount[(kind, figure.amount)].append((report, figure))
     benefits = []
-    for (kind, amount), reporters in by_amount.items():
-        first = reporters[0]
-        shared = len({r.return_obj.organisation_id for r in reporters}) > 1
+    for (kind, amount), reported in by_amount.items():
+        first = reported[0][1]
+        shared = len({r.return_obj.organisation_id for r, _figure in reported}) > 1
+        recipients = {figure.recipient.pk: figure.recipient for _r, figure in reported}
         benefits.append(
             rules.BenefitData(
                 kind=kind,
                 amount_gbp=amount,
-                basis=first.savings_basis or "estimated",
+                basis=first.basis or "estimated",
                 price_year=first.price_year or round_.opens_on.year,
-                accrues_to=None if shared else first.return_obj.organisation,
+                accrues_to=next(iter(recipients.values())) if len(recipients) == 1 else None,
                 description=(
                     _("Reported by %(orgs)s; counted once.")
-                    % {"orgs": ", ".join(sorted(r.return_obj.organisation.name for r in reporters))}
+                    % {"orgs": ", ".join(sorted(r.return_obj.organisation.name for r, _figure in reported))}
                     if shared
                     else ""
                 ),
             )
         )
-        for r in reporters:
+        for r, _figure in reported:
             plan.sources.setdefault(r.pk, []).append(str(kind))
     return benefits
 
@@ -113,8 +121,12 @@ def merge_plan(*, cluster: Cluster) -> MergePlan:
     items = [
         m.item
         for m in cluster.members.select_related(
-            "item__return_obj__organisation", "item__return_obj", "item__theme", "item__lead_organisation"
-        ).prefetch_related("item__partners__organisation")
+            "item__return_obj__organisation",
+            "item__return_obj",
+            "item__theme",
+            "item__lead_organisation",
+            *(f"item__{name}_recipient" for name in FIGURE_KINDS),
+        ).prefetch_related("item__partners__organisation", "item__secondary_themes")
     ]
     reports = _ordered_reports(items)
     existing = cluster.existing_collaboration
@@ -139,7 +151,9 @@ def merge_plan(*, cluster: Cluster) -> MergePlan:
     if theme is None and cluster.suggested_theme_id:
         theme = cluster.suggested_theme
     data.primary_theme = theme
-    data.secondary_themes = [t for t in (base.secondary_themes if base else []) if theme is None or t.pk != theme.pk]
+    reported_themes = [t for r in reports for t in r.secondary_themes.all()]
+    secondary = {t.pk: t for t in [*(base.secondary_themes if base else []), *reported_themes]}
+    data.secondary_themes = [t for t in secondary.values() if theme is None or t.pk != theme.pk]
 
     partners: dict[int, Organisation] = {}
     for org in [*(p.organisation for p in (base.partners if base else []))]:
@@ -155,8 +169,16 @@ def merge_plan(*, cluster: Cluster) -> MergePlan:
     data.partners = [rules.PartnerData(org, is_lead=(pk == lead_id)) for pk, org in partners.items()]
 
     reporters = {r.return_obj.organisation_id for r in reports}
-    kept = [b for b in (base.benefits if base else []) if b.accrues_to is not None and b.accrues_to.pk not in reporters]
-    data.benefits = kept + _benefits(reports, cluster.round, plan)
+    reported = _benefits(reports, cluster.round, plan)
+    # A benefit of the record stays unless its organisation reported now, or a report gave that organisation's
+    # figure of that kind (a partner may report what accrues to another).
+    replaced = {(b.kind, b.accrues_to.pk) for b in reported if b.accrues_to is not None}
+    kept = [
+        b
+        for b in (base.benefits if base else [])
+        if b.accrues_to is not None and b.accrues_to.pk not in reporters and (b.kind, b.accrues_to.pk) not in replaced
+    ]
+    data.benefits = kept + reported
     outcomes = list(dict.fromkeys(r.outcomes.strip() for r in reports if r.outcomes.strip()))
     data.outcomes = (base.outcomes if base else []) + [
         rules.OutcomeData(text) for text in outcomes if not base or text not in {o.description for o in base.outcomes}

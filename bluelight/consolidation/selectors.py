@@ -28,6 +28,7 @@ ROWS = [
     ("partners", _("Partners")),
     ("lead", _("Lead")),
     ("theme", _("Theme")),
+    ("secondary_themes", _("Other themes")),
     ("status", _("Status")),
     ("start", _("Start")),
     ("end", _("End")),
@@ -191,9 +192,23 @@ def _item_values(item) -> dict:
         "end": item.end_display,
         "scope": item.get_scope_display() if item.scope else "",
         **{column: _money(getattr(item, column)) for column in MONEY_KINDS},
-        "savings_basis": dict(Basis.choices).get(item.savings_basis, item.savings_basis),
+        "savings_basis": _figure_bases(item),
+        "secondary_themes": "; ".join(sorted(str(t) for t in item.secondary_themes.all())),
         "description": item.description,
     }
+
+
+def _figure_bases(item) -> str:
+    """The basis of each figure the item gives (its own, else the item's savings basis): one, if they agree."""
+    labels = dict(Basis.choices)
+    bases = {}
+    for column, kind in MONEY_KINDS.items():
+        figure = item.figure(column.removesuffix("_gbp"))
+        if figure.amount is not None and figure.basis:
+            bases[str(BenefitKind(kind).label)] = str(labels.get(figure.basis, figure.basis))
+    if len(set(bases.values())) <= 1:
+        return next(iter(bases.values()), str(labels.get(item.savings_basis, item.savings_basis)))
+    return "; ".join(f"{kind}: {basis}" for kind, basis in bases.items())
 
 
 def _collaboration_values(collaboration) -> dict:
@@ -210,6 +225,7 @@ def _collaboration_values(collaboration) -> dict:
         "end": collaboration.end_display,
         "scope": collaboration.get_scope_display(),
         "savings_basis": "; ".join(sorted({b.get_basis_display() for b in benefits})),
+        "secondary_themes": "; ".join(sorted(str(t) for t in collaboration.secondary_themes.all())),
         "description": collaboration.description,
     }
     notes = {}
@@ -234,7 +250,7 @@ def comparison(cluster, *, all_rows: bool = False) -> dict:
     members = list(
         cluster.members.select_related(
             "item__return_obj__organisation", "item__theme", "item__lead_organisation"
-        ).prefetch_related("item__partners__organisation")
+        ).prefetch_related("item__partners__organisation", "item__secondary_themes__parent")
     )
     columns = [
         {
@@ -251,7 +267,8 @@ def comparison(cluster, *, all_rows: bool = False) -> dict:
         record = _collaboration_values(existing)
         columns.insert(0, {"heading": _("Existing record"), "collaboration": existing, "is_reference": True, **record})
         if "non_cashable_gbp" in record["values"]:
-            rows_wanted.insert(12, ("non_cashable_gbp", _("Non-cashable value (£)")))
+            at = [key for key, _label in rows_wanted].index("savings_basis")
+            rows_wanted.insert(at, ("non_cashable_gbp", _("Non-cashable value (£)")))
     elif columns:
         columns[0]["is_reference"] = True
     reference = next((c for c in columns if c.get("is_reference")), None)
