@@ -14,6 +14,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -108,7 +109,7 @@ def at_least_two_partners(item: ItemValues) -> bool | Said:
         web = _(
             "%(typed)s is %(reporter)s itself on %(day)s: enter the other organisations taking part (if the "
             "partner was a service that later merged into %(reporter)s, give the start of the collaboration)"
-        ) % {"typed": "; ".join(itself), "reporter": reporter.name, "day": f"{item.day.day} {item.day:%B %Y}"}
+        ) % {"typed": "; ".join(itself), "reporter": reporter.name, "day": date_format(item.day, "j F Y")}
     sheet = (
         f"a collaboration needs at least two organisations: {why}list the partners of {reporter.name} "
         "(names, short names or codes), separated by semicolons"

@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import override
 
 from bluelight.returns import rules, services
 from bluelight.returns.cells import WEB_NAMES
@@ -71,6 +73,9 @@ def test_ret001_explains_a_partner_that_is_the_reporter_itself(valid, org):
     [(_rule, said)] = rules.check(item)
     assert "Surrey Constabulary is Surrey Police itself on 2026-06-01" in said.sheet
     assert said.web.startswith("Surrey Constabulary is Surrey Police itself on 1 June 2026: enter the other")
+    with override("cy"):  # the day in the message's language, never an English month in a Welsh sentence
+        [(_rule, said)] = rules.check(item)
+        assert date_format(datetime.date(2026, 6, 1), "j F Y") in said.web and "June" not in said.web
 
 
 def test_ret002_end_not_before_start(valid):
