@@ -260,7 +260,8 @@ def stray_placeholders(catalogue: polib.POFile) -> list[str]:
     number of %s. A plural form may leave a placeholder out (Welsh often drops the 1 of "1 record")."""
     problems = []
     for entry in catalogue:
-        if entry.obsolete or not ({"python-format", "python-brace-format"} & set(entry.flags)):
+        # Fuzzy entries are not compiled (and are listed as lacking their Welsh): only what Django would use.
+        if entry.obsolete or entry.fuzzy or not ({"python-format", "python-brace-format"} & set(entry.flags)):
             continue
         given = _placeholders(entry.msgid) | _placeholders(entry.msgid_plural or "")
         wanted = sum(n for p, n in given.items() if p in POSITIONAL)
