@@ -23,7 +23,7 @@ from bluelight.collaborations.partial_dates import format_partial_date
 from bluelight.core.versions import version_bump
 from bluelight.organisations.models import Organisation
 from bluelight.organisations.resolution import Resolver
-from bluelight.returns.models import Channel, ItemAction, ItemPartner, Return, ReturnItem, Round
+from bluelight.returns.models import Channel, ItemAction, ItemPartner, ItemProgress, Return, ReturnItem, Round
 from bluelight.returns.rows import ItemData, sheet_parse
 from bluelight.returns.sheet import FIGURE_COLUMNS, FIGURES, Download, RowError
 
@@ -347,6 +347,7 @@ def _fill(item: ReturnItem, data: ItemData, known: dict[str, int]) -> ReturnItem
         setattr(item, name, value)
     item.known_collaboration_id = known.get(data.reference)
     item.action = ItemAction.UPDATE if item.known_collaboration_id else ItemAction.NEW
+    item.progress = ItemProgress.COMPLETED  # a row in the editor's file is the editor's answer for it
     return item
 
 
@@ -483,7 +484,10 @@ def return_import(
             version_bump(item)  # a form opened before the import is refused, not allowed to undo it
             changed.append(item)
         if changed:
-            _rows_update(changed, [*ItemData.ITEM_FIELDS, "known_collaboration", "action", "updated_at", "version"])
+            _rows_update(
+                changed,
+                [*ItemData.ITEM_FIELDS, "known_collaboration", "action", "progress", "updated_at", "version"],
+            )
             ReturnItem.history.bulk_history_create(
                 changed, batch_size=BATCH_SIZE, update=True, default_user=user, default_change_reason=reason
             )
@@ -505,5 +509,8 @@ def return_import(
             ],
             batch_size=BATCH_SIZE,
         )
+        # A pre-filled collaboration the file lists unchanged is confirmed by it, as on the task list.
+        confirmed = return_obj.items.filter(reference__in=result.unchanged).exclude(progress=ItemProgress.COMPLETED)
+        confirmed.update(progress=ItemProgress.COMPLETED)  # its values and version stay: nothing in it changed
         result.created, result.updated = len(new_items), len(changed)
     return result

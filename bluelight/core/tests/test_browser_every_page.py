@@ -222,6 +222,13 @@ def _editor_pages(visits: Visits, world, tmp_path) -> None:
     visits.submit(f"{here}/items/new/ posted empty", "Save", "There is a problem")
     item = world.draft.items.first()
     visits.visit(f"{here}/items/{item.pk}/")
+    known = world.draft.items.filter(known_collaboration__isnull=False).first()
+    visits.visit(f"{here}/items/{known.pk}/check/")
+    visits.submit(f"{here}/items/{known.pk}/check/ posted empty", "Continue", "There is a problem")
+    visits.visit(f"{here}/items/{known.pk}/ended/")
+    visits.submit(f"{here}/items/{known.pk}/ended/ posted empty", "Save and mark as ended", "There is a problem")
+    visits.visit(f"{here}/items/{known.pk}/remove/")
+    visits.visit(f"{here}/submit/")  # check your answers
     visits.visit(f"{here}/upload/")
     visits.submit(f"{here}/upload/ posted empty", "Check the file", "There is a problem")
     for name, rows, shows in [
@@ -270,6 +277,8 @@ def _analyst_pages(visits: Visits, world) -> None:
     visits.visit(f"/returns/rounds/{round_.pk}/")
     visits.visit(f"/returns/rounds/{round_.pk}/surrey_frs/")
     visits.submit(f"/returns/rounds/{round_.pk}/surrey_frs/review/ posted empty", "Record the decision", "problem")
+    submitted_item = Return.objects.get(round=round_, organisation__slug="surrey_frs").items.first()
+    visits.visit(f"/returns/rounds/{round_.pk}/surrey_frs/items/{submitted_item.pk}/comment/")
     visits.visit(f"/returns/rounds/{round_.pk}/surrey_police/")
 
     visits.visit(f"/consolidation/rounds/{round_.pk}/")

@@ -17,7 +17,13 @@ from bluelight.explorer.tests.test_browser_explorer import axe_report
 from bluelight.insights.tests.duty_world import opportunity_make
 from bluelight.returns import services as returns_services
 from bluelight.returns.models import Round
-from bluelight.returns.tests.conftest import csv_bytes, good_row, round_open_through_the_pages, south_east_round
+from bluelight.returns.tests.conftest import (
+    csv_bytes,
+    good_row,
+    items_complete,
+    round_open_through_the_pages,
+    south_east_round,
+)
 
 DATE_EXAMPLE = "must be a real date, for example 27 3 2024"
 # Words of the spreadsheet's messages that have no place on a web form of separate boxes.
@@ -152,13 +158,17 @@ def test_a_spreadsheet_with_problems_is_summed_up_first_and_its_problems_listed_
 
 def test_reviewing_a_return_without_a_decision_or_a_reason(client, cast, open_round):
     make_collaboration("surrey_police", "surrey_frs")
-    return_obj = returns_services.return_start(round_=open_round, organisation=cast.editor_a.organisations.get())
+    return_obj = items_complete(
+        returns_services.return_start(round_=open_round, organisation=cast.editor_a.organisations.get())
+    )
     returns_services.return_submit(return_obj=return_obj)
     client.force_login(cast.analyst)
     url = reverse("returns:return_review", args=[open_round.pk, "surrey_police"])
     assert summary(client.post(url, {})) == [("#id_decision_0", "Select the decision")]
     send_back = client.post(url, {"decision": "send_back"})
-    assert summary(send_back) == [("#id_comment", "Say what the organisation should change.")]
+    assert summary(send_back) == [
+        ("#id_comment", "Say what the organisation should change, here or as a comment on a collaboration.")
+    ]
 
 
 def test_merging_above_a_score_that_is_not_one(client, cast, open_round):

@@ -133,7 +133,7 @@ def test_a_new_item_has_no_version_to_check(cast, round_, item):
 def test_removing_an_item_changed_since_the_page_was_shown_is_refused(cast, colleague, round_, item):
     a, b = signed_in(cast.editor_a), signed_in(colleague)
     remove = reverse("returns:item_remove", args=[round_.pk, "surrey_police", item.pk])
-    shown_to_b = shown_version(b.get(overview_url(round_)).content.decode(), remove)
+    shown_to_b = shown_version(b.get(remove).content.decode(), remove)  # the confirmation page's form
     assert (
         a.post(edit_url(round_, item), item_post(description="Still wanted.", version=item.version)).status_code == 302
     )
@@ -142,7 +142,7 @@ def test_removing_an_item_changed_since_the_page_was_shown_is_refused(cast, coll
     assert "nothing was removed" in said and "Still wanted." in said and "another user" in said
     assert ReturnItem.objects.filter(pk=item.pk).exists()
 
-    current = shown_version(b.get(overview_url(round_)).content.decode(), remove)
+    current = shown_version(b.get(remove).content.decode(), remove)
     assert "Removed" in messages_of(b.post(remove, {"version": current}, follow=True))
     assert not ReturnItem.objects.filter(pk=item.pk).exists()
 
@@ -150,7 +150,7 @@ def test_removing_an_item_changed_since_the_page_was_shown_is_refused(cast, coll
 def test_submitting_a_return_changed_since_the_page_was_shown_is_refused(cast, colleague, round_, item):
     a, b = signed_in(cast.editor_a), signed_in(colleague)
     submit = reverse("returns:return_submit", args=[round_.pk, "surrey_police"])
-    shown_to_b = shown_version(b.get(overview_url(round_)).content.decode(), submit)
+    shown_to_b = shown_version(b.get(submit).content.decode(), submit)  # check your answers, before sending
     create = reverse("returns:item_create", args=[round_.pk, "surrey_police"])
     assert a.post(create, item_post(title="Added by A just now")).status_code == 302
 
@@ -159,7 +159,7 @@ def test_submitting_a_return_changed_since_the_page_was_shown_is_refused(cast, c
     assert "Added by A just now" in said
     assert Return.objects.get().state == ReturnState.DRAFT
 
-    current = shown_version(b.get(overview_url(round_)).content.decode(), submit)
+    current = shown_version(b.get(submit).content.decode(), submit)
     b.post(submit, {"version": current})
     assert Return.objects.get().state == ReturnState.SUBMITTED
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from bluelight.collaborations.tests.factories import make_collaboration
 from bluelight.returns import services
 from bluelight.returns.models import Request, Return, ReturnItem, ReturnState, Round
-from bluelight.returns.tests.conftest import csv_bytes, good_row, round_open_through_the_pages
+from bluelight.returns.tests.conftest import csv_bytes, good_row, items_complete, round_open_through_the_pages
 
 
 @pytest.fixture
@@ -162,6 +162,7 @@ def test_a_submitted_return_is_read_only_to_the_editor_until_sent_back(client, c
     make_collaboration("surrey_police", "surrey_frs")
     client.force_login(cast.editor_a)
     client.post(overview_url(round_), {"action": "start"})
+    items_complete(Return.objects.get(round=round_, organisation=org("surrey_police")))
     version = Return.objects.get(round=round_, organisation=org("surrey_police")).version  # as the page shows it
     client.post(reverse("returns:return_submit", args=[round_.pk, "surrey_police"]), {"version": version})
     return_obj = Return.objects.get(round=round_, organisation=org("surrey_police"))
@@ -185,7 +186,7 @@ def test_a_submitted_return_is_read_only_to_the_editor_until_sent_back(client, c
 
 def test_analyst_must_say_what_to_change_when_sending_back(client, cast, round_, org):
     make_collaboration("surrey_police", "surrey_frs")
-    return_obj = services.return_start(round_=round_, organisation=org("surrey_police"))
+    return_obj = items_complete(services.return_start(round_=round_, organisation=org("surrey_police")))
     services.return_submit(return_obj=return_obj)
     client.force_login(cast.analyst)
     response = client.post(

@@ -208,3 +208,27 @@ def test_sending_back_with_nothing_said_anywhere_is_refused_on_the_form(client, 
         response.content.decode()
     )
     assert Return.objects.get(pk=return_obj.pk).state == ReturnState.SUBMITTED
+
+
+def test_a_spreadsheet_listing_the_pre_filled_rows_answers_them_and_rows_left_out_stay_to_do(started, org):
+    import io
+
+    import openpyxl
+
+    from bluelight.returns import imports
+
+    round_, return_obj = started
+    book = openpyxl.load_workbook(io.BytesIO(services.template_build(round=round_, organisation=org("surrey_police"))))
+    sheet = book["Return"] if "Return" in book.sheetnames else book.worksheets[0]
+    rows = [r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 2).value == "Joint control room"]
+    assert len(rows) == 1, "the download lists the known collaboration"
+    sheet.delete_rows(rows[0])  # the editor leaves this one out of the file
+    out = io.BytesIO()
+    book.save(out)
+    result = imports.return_import(
+        round=round_, organisation=org("surrey_police"), content=out.getvalue(), filename="r.xlsx"
+    )
+    assert result.ok, [str(e) for e in result.errors]
+    assert len(result.unchanged) == 1  # the file's row matched the item exactly: nothing else was written
+    assert item(return_obj, "Shared fleet workshop").progress == ItemProgress.COMPLETED
+    assert item(return_obj, "Joint control room").progress == ItemProgress.NOT_STARTED
