@@ -35,7 +35,7 @@ def test_editor_fills_in_a_return_online_and_submits_it(page, open_round, screen
     page.get_by_role("link", name="Your returns").click()
     page.get_by_role("link", name="Summer call").click()
     page.get_by_role("button", name="Start the return online").click()
-    expect(page.locator("table")).to_contain_text("Shared fleet workshop")
+    expect(page.locator(".govuk-task-list").first).to_contain_text("Shared fleet workshop")
 
     page.get_by_role("link", name="Add a collaboration").click()
     page.get_by_label("Title").fill("Joint station at Epsom")
@@ -57,9 +57,15 @@ def test_editor_fills_in_a_return_online_and_submits_it(page, open_round, screen
     page.get_by_role("button", name="Save").click()
 
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Saved Joint station at Epsom")
-    expect(page.locator("table")).to_contain_text("Surrey Fire and Rescue Service")
+    added = page.locator(".govuk-task-list__item", has_text="Joint station at Epsom")
+    expect(added).to_contain_text("Surrey Fire and Rescue Service")
+    expect(added.locator(".govuk-task-list__status")).to_have_text("Completed")
     screenshot(page, "return-overview.png")
-    page.get_by_role("button", name="Submit the return").click()
+    page.get_by_role("link", name="Shared fleet workshop").click()  # the pre-filled one: still right
+    page.get_by_label("Yes, it is still right").check()
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("link", name="Check your answers and submit").click()
+    page.get_by_role("button", name="Accept and submit").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("submitted")
     expect(page.get_by_role("link", name="Add a collaboration")).to_have_count(0)
 
