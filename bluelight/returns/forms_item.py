@@ -65,7 +65,7 @@ class OfferedChoices(forms.MultipleChoiceField):
         return True
 
 
-def _date_problem(month: str, year: str, name) -> tuple[str, str] | None:
+def date_problem(month: str, year: str, name) -> tuple[str, str] | None:
     """(box, message) for a date typed wrongly in its month and year boxes, naming the first box at fault."""
     if month and (not month.isdigit() or not 1 <= int(month) <= 12):
         return "month", _("%(Name)s month must be a number from 1 to 12") % {"Name": name}
@@ -241,7 +241,7 @@ class ItemForm(GovukMessages, forms.Form):
         data = super().clean()
         for column in DATES:
             month, year = self._date_boxes(column)
-            problem = _date_problem(month, year, WEB_NAMES[column])
+            problem = date_problem(month, year, WEB_NAMES[column])
             if problem is not None:
                 self.add_error(f"{column}_{problem[0]}", problem[1])
         return data
@@ -250,7 +250,7 @@ class ItemForm(GovukMessages, forms.Form):
         """The date as a spreadsheet's cell: "2016" or "2016-05"; blank when the boxes are blank or wrong (the form
         says what is wrong with them)."""
         month, year = self._date_boxes(column)
-        if _date_problem(month, year, "") is not None or not year:
+        if date_problem(month, year, "") is not None or not year:
             return ""
         return f"{year}-{int(month):02d}" if month else year
 

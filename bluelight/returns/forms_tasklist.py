@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from bluelight.collaborations.models import Status
 from bluelight.collaborations.partial_dates import Precision, parse_partial_date
 from bluelight.core.forms import GovukMessages
+from bluelight.returns.forms_item import date_problem
 
 
 class ItemCheckForm(GovukMessages, forms.Form):
@@ -39,22 +40,31 @@ class ItemEndForm(GovukMessages, forms.Form):
     def clean(self):
         data = super().clean()
         month, year = (data.get("end_month") or "").strip(), (data.get("end_year") or "").strip()
-        if not year:
-            self.add_error("end_year", _("Enter the year it ended, for example 2025") if not month else
-                           _("The date it ended must include a year"))  # fmt: skip
-            return data
-        if not year.isdigit() or len(year) != 4:
-            self.add_error("end_year", _("Year must be 4 numbers, for example 2025"))
-            return data
-        if month and (not month.isdigit() or not 1 <= int(month) <= 12):
-            self.add_error("end_month", _("Month must be a number from 1 to 12"))
-            return data
-        text = f"{year}-{int(month):02d}" if month else year
-        try:
-            data["end_date"], data["precision"] = parse_partial_date(text, end=True)
-        except forms.ValidationError as exc:
-            self.add_error("end_year", exc)
+        problem = date_problem(month, year, _("End"))
+        if problem is not None:
+            self.add_error(f"end_{problem[0]}", problem[1])
+        elif not year:
+            self.add_error("end_year", _("Enter the year it ended, for example 2025"))
+        else:
+            data["end_date"], data["precision"] = parse_partial_date(
+                f"{year}-{int(month):02d}" if month else year, end=True
+            )
         return data
+
+    def date_input(self) -> dict:
+        """The end date as returns/_date_input.html shows it, its legend the page's heading."""
+        month, year = self["end_month"], self["end_year"]
+        return {
+            "name": "end",
+            "legend": _("When did it end?"),
+            "heading": True,
+            "hint": _("The month is optional: a year is enough. For example, 3 2025 or just 2025."),
+            "month": month,
+            "year": year,
+            "errors": [*month.errors, *year.errors],
+            "month_error": bool(month.errors),
+            "year_error": bool(year.errors),
+        }
 
     @classmethod
     def initial_from(cls, item) -> dict:

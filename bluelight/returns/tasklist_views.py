@@ -97,8 +97,10 @@ def item_end(request, round_id: int, org: str, item_id: int):
                 form.add_error(None, _stale_message(request, stale, item.title))
                 item.refresh_from_db()
                 status = 409
-            except ValidationError as exc:
-                form_add_service_errors(form, exc)
+            except ValidationError as exc:  # a problem with the date as a whole: shown on its year box
+                form_add_service_errors(
+                    form, ValidationError({"end_year" if k == "end" else k: v for k, v in exc.message_dict.items()})
+                )
             else:
                 messages.success(request, _("Marked %(title)s as ended.") % {"title": item.title})
                 return _task_list_url(round_, organisation)

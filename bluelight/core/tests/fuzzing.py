@@ -160,6 +160,8 @@ def valid_values(route: Route, name: str, kind: str, world) -> list[str]:
                 return [str(getattr(world, attribute))]
         if "/duty/{pk}" in t:  # an opportunity and its forms (a document's own address names the document)
             return [str(world.opportunity)]
+    if name == "item_id" and t.endswith("/comment/"):  # analysts comment on a submitted return's collaboration
+        return [str(world.submitted_item)]
     attribute = {"round_id": "round", "item_id": "item", "cluster_id": "cluster", "pk": "published"}[name]
     return [str(getattr(world, attribute))]
 
@@ -216,7 +218,7 @@ def world_build(var_dir) -> SimpleNamespace:
     users = {
         "admin": User.objects.create_user("f_admin", role=Role.ADMIN, is_staff=True, is_superuser=True),
         "analyst": User.objects.create_user("f_analyst", role=Role.ANALYST, is_staff=True),
-        "editor": User.objects.create_user("f_editor", role=Role.EDITOR, is_staff=True),
+        "editor": User.objects.create_user("f_editor", "f_editor@example.org", role=Role.EDITOR, is_staff=True),
     }
     users["editor"].organisations.add(Organisation.objects.get(slug="surrey_police"))
     published = make_collaboration("surrey_police", "surrey_frs", benefits=[saving("1000")])
@@ -253,6 +255,8 @@ def world_build(var_dir) -> SimpleNamespace:
         assert result.ok, [str(e) for e in result.errors]
         if submit:
             returns_services.return_submit(return_obj=Return.objects.get(pk=result.return_id))
+    # P1 stands for a collaboration pre-filled from the record: the task list asks the editor to check it.
+    ReturnItem.objects.filter(reference="P1").update(known_collaboration=published, progress="not_started")
     cluster = Cluster.objects.create(round=round_, score=0.8, existing_collaboration=published)
     ClusterItem.objects.bulk_create(
         [ClusterItem(cluster=cluster, item=i) for i in ReturnItem.objects.filter(reference__in=["F1", "F2"])]
@@ -270,6 +274,7 @@ def world_build(var_dir) -> SimpleNamespace:
         report_run=run.pk,
         round=round_.pk,
         item=ReturnItem.objects.get(reference="P1").pk,
+        submitted_item=ReturnItem.objects.get(reference="F1").pk,
         cluster=cluster.pk,
         matching_run=matching.pk,
         site_map=None,

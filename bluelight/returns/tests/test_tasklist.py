@@ -113,10 +113,10 @@ def test_marking_a_collaboration_ended_records_the_month_how_and_completes_it(cl
     ("month", "year", "field", "message"),
     [
         ("", "", "end_year", "Enter the year it ended"),
-        ("13", "2024", "end_month", "Month must be a number from 1 to 12"),
-        ("3", "24", "end_year", "Year must be 4 numbers"),
-        ("", "2014", "end", "The end date must be on or after the start (2015)"),
-        ("", str(datetime.date.today().year + 1), "end", "The end date must be this month or earlier"),
+        ("13", "2024", "end_month", "End month must be a number from 1 to 12"),
+        ("3", "24", "end_year", "End year must be 4 numbers"),
+        ("", "2014", "end_year", "The end date must be on or after the start (2015)"),
+        ("", str(datetime.date.today().year + 1), "end_year", "The end date must be this month or earlier"),
     ],
 )
 def test_an_end_date_that_cannot_be_right_is_refused_with_a_message_and_nothing_saved(
@@ -130,6 +130,7 @@ def test_an_end_date_that_cannot_be_right_is_refused_with_a_message_and_nothing_
     )
     assert response.status_code == 400
     assert message in response.content.decode()
+    assert f'<a href="#id_{field}">' in response.content.decode()  # the error summary leads to the box at fault
     it.refresh_from_db()
     assert (it.end_date, it.progress) == (None, ItemProgress.NOT_STARTED)
 
