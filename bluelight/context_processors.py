@@ -1,7 +1,7 @@
 """Template context shared by every page."""
 
-from django.conf import settings
+from bluelight.core.languages import site_name
 
 
 def site(request):
-    return {"site_name": settings.SITE_NAME}
+    return {"site_name": site_name()}

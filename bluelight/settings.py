@@ -51,6 +51,7 @@ if not DEBUG and SECRET_KEY == _DEV_SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 SITE_NAME = env_str("SITE_NAME", "Blue Light Collaboration Observatory")
+SITE_NAME_CY = env_str("SITE_NAME_CY", "Arsyllfa Cydweithio'r Gwasanaethau Brys")  # the name on Welsh pages
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")  # for links in e-mails
 RETURNS_MAX_UPLOAD_BYTES = env_int("RETURNS_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 RETURNS_MAX_ROWS = env_int("RETURNS_MAX_ROWS", 20_000)

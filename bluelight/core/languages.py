@@ -41,3 +41,10 @@ def text_in_language(value, record=None):
     if code == page_language():
         return value
     return format_html('<span lang="{}">{}</span>', code, value)
+
+
+def site_name() -> str:
+    """The service's name in the page's language: SITE_NAME_CY on Welsh pages (when set), SITE_NAME otherwise."""
+    if page_language() == "cy" and getattr(settings, "SITE_NAME_CY", ""):
+        return settings.SITE_NAME_CY
+    return settings.SITE_NAME

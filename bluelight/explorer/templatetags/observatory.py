@@ -3,13 +3,13 @@
 from decimal import Decimal
 
 from django import template
-from django.conf import settings
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from bluelight.accounts import policy
+from bluelight.core.languages import site_name
 
 register = template.Library()
 
@@ -55,12 +55,12 @@ def partial_date(day, precision: str) -> str:
 
 @register.simple_tag
 def service_name() -> str:
-    """The service's name from settings.
+    """The service's name from settings, in the page's language (core.languages.site_name).
 
     Read here rather than from the `site_name` context variable because Django's auth views put
     their own `site_name` (the request's host name) in the context, which would replace it.
     """
-    return settings.SITE_NAME
+    return site_name()
 
 
 @register.filter
