@@ -25,7 +25,8 @@ _NOT_VALUES = ("version", "csrfmiddlewaretoken", "partner", "action", "remove_pa
 def partner_labels(names: list[str]) -> dict[str, str]:
     """The register's name for each partner name as typed (its name, an alias or its code, in any case); a name
     the register does not know exactly is left out (the page shows it as typed)."""
-    wanted = {name.lower(): name for name in names if name}
+    # A name holding a NUL names no organisation, and PostgreSQL refuses it in a query: left out, shown as typed.
+    wanted = {name.lower(): name for name in names if name and "\x00" not in name}
     if not wanted:
         return {}
     query = Q()
