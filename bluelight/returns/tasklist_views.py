@@ -21,8 +21,13 @@ from bluelight.returns.models import ReturnItem, ReturnState
 from bluelight.returns.views import _return_context
 
 
+def _what_changed(request, stale: StaleVersion) -> str:
+    """Who changed what since the page was shown, naming the person only to those allowed to see history."""
+    return services.stale_summary(stale, viewer=request.user, show_who=policy.can(request.user, Action.VIEW_HISTORY))
+
+
 def _stale_message(request, stale: StaleVersion, title: str) -> str:
-    what = services.stale_summary(stale, viewer=request.user, show_who=policy.can(request.user, Action.VIEW_HISTORY))
+    what = _what_changed(request, stale)
     return _(
         "%(title)s changed after you opened it (%(what)s): nothing was saved. Check it below and answer again."
     ) % {"title": title, "what": what}
@@ -122,9 +127,7 @@ def item_remove(request, round_id: int, org: str, item_id: int):
     try:
         services.return_item_remove(item=item, user=request.user, expected_version=expected)
     except StaleVersion as stale:
-        what = services.stale_summary(
-            stale, viewer=request.user, show_who=policy.can(request.user, Action.VIEW_HISTORY)
-        )
+        what = _what_changed(request, stale)
         messages.error(
             request,
             _(
@@ -152,9 +155,7 @@ def return_check(request, round_id: int, org: str):
         try:
             services.return_submit(return_obj=return_obj, user=request.user, expected_version=expected)
         except StaleVersion as stale:
-            what = services.stale_summary(
-                stale, viewer=request.user, show_who=policy.can(request.user, Action.VIEW_HISTORY)
-            )
+            what = _what_changed(request, stale)
             messages.error(
                 request,
                 _("The return changed after you opened it (%(what)s): check it and submit again.") % {"what": what},
