@@ -384,6 +384,9 @@ def test_editor_adds_a_collaboration_to_a_return_with_the_keyboard_alone(page, c
     tab_to(page, "The Add partner button", named("BUTTON", "Add partner"))
     page.keyboard.press("Enter")
     expect(page.locator("#partners dl")).to_contain_text("Surrey Fire and Rescue Service")
+    # The page comes back at the partners (#partners); the browser moves focus there once it has loaded, so wait
+    # for that before the next Tab, which then starts from the list just changed.
+    expect(page.locator("#partners")).to_be_focused()
     tab_to(page, "The main theme", "el.id === 'id_theme'")
     page.keyboard.press("ArrowDown")  # a closed list moves to the next choice
     theme = page.evaluate("document.activeElement.value")
