@@ -169,6 +169,14 @@ class PolicyInlineMixin(SafeRelatedFieldsMixin):
     view_action: str = Action.VIEW
     change_action: str = Action.EDIT
     create_action: str = Action.CREATE
+    # More rows of one kind than any record holds (the register has some 150 organisations). A form claiming
+    # more is refused with a form error and Django builds no more rows than this: without the ceiling, a garbled
+    # count built and drew 2,000 rows per inline (max_num + 1,000, Django's default), some 20 s a request.
+    max_num = 200
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs.setdefault("absolute_max", self.get_max_num(request, obj, **kwargs) or self.max_num)
+        return super().get_formset(request, obj, **kwargs)
 
     def _may_change(self, request, obj) -> bool:
         if obj is None:

@@ -67,6 +67,20 @@ def test_garbled_hidden_fields_change_nothing(client, cast, field, value):
     assert Collaboration.objects.get(pk=record.pk).title == "Surrey joint estates"
 
 
+@pytest.mark.parametrize("count", ["201", "99999999999999999999"])
+def test_a_row_count_past_what_a_record_holds_is_a_form_error_with_at_most_200_rows_built(client, cast, count):
+    record = make_collaboration("surrey_police", "surrey_frs", title="Surrey joint estates", publication="draft")
+    client.force_login(cast.analyst)
+    url = f"{COLLABORATIONS}{record.pk}/change/"
+    data = form_data(client.get(url))
+    data.update({"benefits-TOTAL_FORMS": count, "title": "Garbled"})
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "Please submit at most 200 forms" in response.content.decode()
+    assert len(response.context["inline_admin_formsets"][1].formset.forms) <= 200
+    assert Collaboration.objects.get(pk=record.pk).title == "Surrey joint estates"
+
+
 def test_a_theme_that_does_not_exist_is_a_form_error_on_the_evidence_page(client, cast):
     client.force_login(cast.analyst)
     for themes in (["abc"], ["999999"]):
