@@ -15,7 +15,7 @@ from bluelight.accounts import policy
 from bluelight.accounts.policy import Action
 from bluelight.core.forms import form_add_service_errors
 from bluelight.core.versions import StaleVersion, version_missing_message, version_parse
-from bluelight.returns import services, tasklist
+from bluelight.returns import items, services, tasklist
 from bluelight.returns.forms_tasklist import ItemCheckForm, ItemCommentForm, ItemEndForm
 from bluelight.returns.models import ReturnItem, ReturnState
 from bluelight.returns.views import _return_context
@@ -23,7 +23,7 @@ from bluelight.returns.views import _return_context
 
 def _what_changed(request, stale: StaleVersion) -> str:
     """Who changed what since the page was shown, naming the person only to those allowed to see history."""
-    return services.stale_summary(stale, viewer=request.user, show_who=policy.can(request.user, Action.VIEW_HISTORY))
+    return items.stale_summary(stale, viewer=request.user, show_who=policy.can(request.user, Action.VIEW_HISTORY))
 
 
 def _stale_message(request, stale: StaleVersion, title: str) -> str:
@@ -63,7 +63,7 @@ def item_check(request, round_id: int, org: str, item_id: int):
         try:
             if expected is None:
                 raise ValidationError(version_missing_message("collaboration"))
-            tasklist.return_item_confirm(item=item, user=request.user, expected_version=expected)
+            items.return_item_confirm(item=item, user=request.user, expected_version=expected)
         except StaleVersion as stale:
             form.add_error(None, _stale_message(request, stale, item.title))
             item.refresh_from_db()
@@ -90,7 +90,7 @@ def item_end(request, round_id: int, org: str, item_id: int):
         status = 400
         if form.is_valid():
             try:
-                tasklist.return_item_end(
+                items.return_item_end(
                     item=item,
                     end_date=form.cleaned_data["end_date"],
                     precision=form.cleaned_data["precision"],
@@ -125,7 +125,7 @@ def item_remove(request, round_id: int, org: str, item_id: int):
         messages.error(request, version_missing_message("return"))
         return _task_list_url(round_, organisation)
     try:
-        services.return_item_remove(item=item, user=request.user, expected_version=expected)
+        items.return_item_remove(item=item, user=request.user, expected_version=expected)
     except StaleVersion as stale:
         what = _what_changed(request, stale)
         messages.error(
@@ -185,7 +185,7 @@ def item_comment(request, round_id: int, org: str, item_id: int):
         return _task_list_url(round_, organisation)
     form = ItemCommentForm(request.POST or None, initial={"comment": item.analyst_comment})
     if request.method == "POST" and form.is_valid():
-        tasklist.return_item_comment(item=item, comment=form.cleaned_data["comment"], user=request.user)
+        items.return_item_comment(item=item, comment=form.cleaned_data["comment"], user=request.user)
         done = (
             _("Comment saved on %(title)s.")
             if form.cleaned_data["comment"].strip()

@@ -14,7 +14,7 @@ from bluelight.core.forms import form_add_service_errors
 from bluelight.core.runs import run_waiting_for_worker
 from bluelight.core.versions import StaleVersion, version_missing_message
 from bluelight.organisations.models import Organisation
-from bluelight.returns import imports, item_values, runs, selectors, services, uploads
+from bluelight.returns import imports, item_values, items, runs, selectors, services, uploads
 from bluelight.returns.forms import ReviewForm, UploadForm
 from bluelight.returns.forms_item import ItemForm
 from bluelight.returns.models import ImportRun, Request, Return, ReturnItem, Round
@@ -75,13 +75,13 @@ def item_edit(request, round_id: int, org: str, item_id: int | None = None):
         form = ItemForm(request.POST, **options)
         valid = form.is_valid()
         expected = form.cleaned_data.get("version")
-        data, errors = services.return_item_check(return_obj=return_obj, item=item, cells=form.cells())
+        data, errors = items.return_item_check(return_obj=return_obj, item=item, cells=form.cells())
         if item is not None and expected is None:  # no version to compare: refused, never saved blind
             errors, status = [], 400
             form.add_error(None, version_missing_message("collaboration"))
         elif valid and not errors:
             try:
-                services.return_item_save(
+                items.return_item_save(
                     return_obj=return_obj,
                     item=item,
                     data=data,

@@ -148,8 +148,8 @@ def import_file(surrey_police, summer):
 
 def items_complete(return_obj):
     """Confirm every collaboration of a started return as its editor would on the task list; the return, fresh."""
-    from bluelight.returns import tasklist
+    from bluelight.returns import items as item_services
 
     for item in return_obj.items.all():
-        tasklist.return_item_confirm(item=item, expected_version=item.version)
+        item_services.return_item_confirm(item=item, expected_version=item.version)
     return type(return_obj).objects.get(pk=return_obj.pk)

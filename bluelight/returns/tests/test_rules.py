@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import override
 
-from bluelight.returns import rules, services
+from bluelight.returns import items, rules, services
 from bluelight.returns.cells import WEB_NAMES
 from bluelight.returns.forms_item import ItemForm
 from bluelight.returns.models import Return
@@ -147,7 +147,7 @@ def test_a_file_row_breaking_a_rule_is_refused_with_its_code(parse, code):
 def test_an_online_item_breaking_a_rule_is_refused_with_its_code(surrey_police, summer, code):
     return_obj = Return.objects.create(round=summer, organisation=surrey_police)
     cells = {k: v for k, v in good_row(**BREAKING[code]).items() if k != "reference"}
-    data, errors = services.return_item_check(return_obj=return_obj, item=None, cells=cells)
+    data, errors = items.return_item_check(return_obj=return_obj, item=None, cells=cells)
     assert data is None
     assert [e.code for e in errors] == [code]
 

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from bluelight.collaborations.tests.factories import make_collaboration
-from bluelight.returns import services, tasklist
+from bluelight.returns import items, services
 from bluelight.returns.models import ItemAction, ItemProgress, Return, ReturnItem, ReturnState
 from bluelight.returns.tests.conftest import south_east_round
 
@@ -44,7 +44,7 @@ def test_pre_filled_collaborations_start_not_started_and_the_submit_task_cannot_
 
 def test_submitting_with_a_collaboration_not_completed_is_refused_naming_it(started):
     round_, return_obj = started
-    tasklist.return_item_confirm(item=item(return_obj, "Shared fleet workshop"), expected_version=1)
+    items.return_item_confirm(item=item(return_obj, "Shared fleet workshop"), expected_version=1)
     with pytest.raises(ValidationError) as refused:
         services.return_submit(return_obj=return_obj)
     assert any("Joint control room" in message and "confirm it" in message for message in refused.value.messages)
@@ -149,7 +149,7 @@ def test_removing_asks_first_and_only_the_confirmation_removes(client, cast, sta
 def test_a_confirmation_from_a_page_opened_before_someone_else_changed_the_item_is_refused(client, cast, started):
     round_, return_obj = started
     it = item(return_obj, "Shared fleet workshop")
-    tasklist.return_item_end(
+    items.return_item_end(
         item=it, end_date=datetime.date(2020, 12, 31), precision="year", status="completed", expected_version=1
     )
     client.force_login(cast.editor_a)
@@ -160,7 +160,7 @@ def test_a_confirmation_from_a_page_opened_before_someone_else_changed_the_item_
 
 def submitted(return_obj):
     for it in return_obj.items.all():
-        tasklist.return_item_confirm(item=it, expected_version=it.version)
+        items.return_item_confirm(item=it, expected_version=it.version)
     return services.return_submit(return_obj=return_obj)
 
 
